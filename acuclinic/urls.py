@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
+from wagtail.documents import urls as wagtaildocs_urls
+
+from .website import views as website_views
+from .website.comment_views import altcha_challenge
+from .website.feeds import ArticlesAtomFeed, ArticlesRssFeed
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("desk/", include("acuclinic.desk.urls")),
+    path("comments/challenge/", altcha_challenge, name="comment_challenge"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", website_views.robots_txt, name="robots_txt"),
+    path("feed/rss/", ArticlesRssFeed(), name="feed_rss"),
+    path("feed/atom/", ArticlesAtomFeed(), name="feed_atom"),
+    path("healthz", website_views.healthz, name="healthz"),
+]
+
+if settings.BENCH_VIEWS:
+    urlpatterns.append(path("bench/bare/", website_views.bare, name="bench_bare"))
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns.append(path("", include(wagtail_urls)))

@@ -1,0 +1,269 @@
+"""Load the fictional demo clinic. Idempotent: a second run finds everything and adds nothing."""
+
+import hashlib
+import io
+import json
+import os
+from datetime import date
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.html import escape
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from acuclinic.clinic.models import ClinicSettings
+from acuclinic.website import demo_data as demo
+from acuclinic.website.models import (
+    ArticleCategory,
+    ArticleIndexPage,
+    ArticlePage,
+    ContactPage,
+    HomePage,
+    PractitionerPage,
+    ServiceIndexPage,
+    ServicePage,
+)
+
+DEMO_USERNAME = "demo"
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "acuclinic-demo")
+
+
+def _paragraphs_html(paragraphs: list[str]) -> str:
+    return "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+
+
+def stream_blocks(blocks: list[tuple[str, Any]], image: Any, image_alt: str) -> list[dict]:
+    """Turn demo_data's (kind, value) tuples into StreamField data."""
+    result: list[dict] = []
+    for kind, value in blocks:
+        if kind == "heading":
+            result.append({"type": "heading", "value": value})
+        elif kind == "paragraph":
+            result.append({"type": "paragraph", "value": f"<p>{escape(value)}</p>"})
+        elif kind == "list":
+            items = "".join(f"<li>{escape(item)}</li>" for item in value)
+            result.append({"type": "paragraph", "value": f"<ul>{items}</ul>"})
+        elif kind == "quote":
+            result.append({"type": "quote", "value": value})
+        elif kind == "image" and image is not None:
+            result.append(
+                {
+                    "type": "image",
+                    "value": {"image": image.pk, "decorative": False, "alt_text": image_alt},
+                }
+            )
+    return result
+
+
+def _illustration(seed: str, size: tuple[int, int]) -> bytes:
+    """A calm abstract picture (no stock photos to license): overlapping soft circles."""
+    digest = hashlib.sha256(seed.encode()).digest()
+    width, height = size
+    picture = PILImage.new("RGB", size, (228, 239, 233))
+    draw = ImageDraw.Draw(picture, "RGBA")
+    palette = [(31, 95, 74), (199, 119, 0), (120, 160, 140), (60, 110, 150), (210, 180, 140)]
+    for i in range(7):
+        x = digest[i] * width // 255
+        y = digest[i + 8] * height // 255
+        r = 40 + digest[i + 16] * min(width, height) // 600
+        colour = palette[digest[i + 24] % len(palette)]
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(*colour, 110))
+    out = io.BytesIO()
+    picture.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo clinic (pages, settings, a staff sign-in). Safe to re-run."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            created = self.seed()
+        self.stdout.write(
+            f"Demo clinic ready ({created} new objects). Staff sign-in: "
+            f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+        )
+
+    def seed(self) -> int:
+        self.created = 0
+        site = self.site_with_home()
+        home = site.root_page.specific
+        self.clinic_settings(site)
+        self.staff_user()
+        categories = {
+            c["slug"]: self.get_or_create(
+                ArticleCategory, slug=c["slug"], defaults={"name": c["name"]}
+            )
+            for c in demo.CATEGORIES
+        }
+        practitioner = self.practitioner(home)
+        services_index = self.child(
+            home,
+            ServiceIndexPage,
+            "services",
+            title="Services",
+            show_in_menus=True,
+            intro="<p>Every treatment starts with a conversation about what you need.</p>",
+        )
+        services = {}
+        for data in demo.SERVICES:
+            services[data["slug"]] = self.child(
+                services_index,
+                ServicePage,
+                data["slug"],
+                title=data["title"],
+                summary=data["summary"],
+                duration_minutes=data["duration_minutes"],
+                price=data["price"],
+                body=stream_blocks(data["body"], None, ""),
+            )
+        articles_index = self.child(
+            home,
+            ArticleIndexPage,
+            "articles",
+            title="Articles",
+            show_in_menus=True,
+            intro="<p>Plain-language notes on pain, recovery and Chinese medicine.</p>",
+        )
+        for data in demo.ARTICLES:
+            if articles_index.get_children().filter(slug=data["slug"]).exists():
+                continue
+            image = self.image(f"Illustration: {data['title']}", (1200, 630))
+            article = ArticlePage(
+                slug=data["slug"],
+                title=data["title"],
+                lead=data["lead"],
+                date=date.fromisoformat(data["date"]),
+                author=practitioner,
+                image=image,
+                image_alt=data["image_alt"],
+                body=stream_blocks(data["body"], image, data["image_alt"]),
+            )
+            articles_index.add_child(instance=article)
+            article.categories.set([categories[data["category"]]])
+            article.tags.set(data["tags"])
+            article.related_services.set([services[s] for s in data["related_services"]])
+            article.save_revision().publish()
+            self.created += 1
+        self.child(
+            home,
+            ContactPage,
+            "contact",
+            title="Contact",
+            show_in_menus=True,
+            intro="<p>Call, e-mail or book online. We reply within one working day.</p>",
+        )
+        return self.created
+
+    def get_or_create(self, model: Any, defaults: dict | None = None, **lookup: Any) -> Any:
+        obj, created = model.objects.get_or_create(defaults=defaults or {}, **lookup)
+        self.created += created
+        return obj
+
+    def child(self, parent: Page, model: Any, slug: str, **fields: Any) -> Any:
+        existing = model.objects.child_of(parent).filter(slug=slug).first()
+        if existing:
+            return existing
+        page = model(slug=slug, **fields)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        self.created += 1
+        return page
+
+    def site_with_home(self) -> Site:
+        site = Site.objects.filter(is_default_site=True).first()
+        if site and isinstance(site.root_page.specific, HomePage):
+            return site
+        root = Page.get_first_root_node()
+        home = HomePage.objects.first()
+        if home is None:
+            home = HomePage(
+                title=demo.HOME["title"],
+                slug="home",
+                hero_heading=demo.HOME["hero_heading"],
+                hero_text=demo.HOME["hero_text"],
+                body=_paragraphs_html(demo.HOME["intro"]),
+            )
+            # Wagtail's own "Welcome" page takes the slug "home": replace it.
+            Page.objects.filter(depth=2).exclude(pk__in=HomePage.objects.all()).delete()
+            root.add_child(instance=home)
+            home.save_revision().publish()
+            self.created += 1
+        if site is None:
+            site = Site(hostname="localhost", port=80, is_default_site=True, root_page=home)
+        site.root_page = home
+        site.site_name = demo.CLINIC["name"]
+        site.save()
+        return site
+
+    def clinic_settings(self, site: Site) -> None:
+        settings = ClinicSettings.for_site(site)
+        if settings.phone_e164:
+            return  # already set up: the clinic may have edited it since
+        c = demo.CLINIC
+        settings.name = c["name"]
+        settings.tagline = c["tagline"]
+        settings.phone_display = c["phone"]
+        settings.phone_e164 = c["phone_e164"]
+        settings.email = c["email"]
+        settings.street = c["street"]
+        settings.city = c["city"]
+        settings.region = c["region"]
+        settings.postal_code = c["postal_code"]
+        settings.country = c["country"]
+        settings.time_zone = c["time_zone"]
+        settings.map_url = c["map_url"]
+        settings.staff_notification_email = c["email"]
+        settings.hours = json.dumps(
+            [{"type": "day", "value": {**h, "weekday": str(h["weekday"])}} for h in c["hours"]]
+        )
+        settings.save()
+        self.created += 1
+
+    def staff_user(self) -> None:
+        users = get_user_model().objects
+        if users.filter(username=DEMO_USERNAME).exists():
+            return
+        users.create_superuser(
+            DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD, first_name="Lena", last_name="Qiao"
+        )
+        self.created += 1
+
+    def image(self, title: str, size: tuple[int, int]) -> Any:
+        Image = get_image_model()
+        existing = Image.objects.filter(title=title).first()
+        if existing:
+            return existing
+        name = hashlib.sha1(title.encode()).hexdigest()[:12] + ".png"  # noqa: S324
+        image = Image(
+            title=title, file=ImageFile(io.BytesIO(_illustration(title, size)), name=name)
+        )
+        image.save()
+        self.created += 1
+        return image
+
+    def practitioner(self, home: HomePage) -> PractitionerPage:
+        p = demo.PRACTITIONER
+        existing = PractitionerPage.objects.child_of(home).filter(slug=p["slug"]).first()
+        if existing:
+            return existing
+        return self.child(
+            home,
+            PractitionerPage,
+            p["slug"],
+            title=p["name"],
+            show_in_menus=True,
+            credentials=p["credentials"],
+            licence=p["licence"],
+            languages=", ".join(p["languages"]),
+            bio=_paragraphs_html(p["bio"]),
+            photo=self.image(f"Portrait placeholder: {p['name']}", (600, 600)),
+            photo_alt=p["photo_alt"],
+        )

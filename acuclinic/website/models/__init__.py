@@ -1,0 +1,26 @@
+from .comments import Comment, ContentVersion
+from .pages import (
+    ArticleCategory,
+    ArticleIndexPage,
+    ArticlePage,
+    ArticleTag,
+    ContactPage,
+    HomePage,
+    PractitionerPage,
+    ServiceIndexPage,
+    ServicePage,
+)
+
+__all__ = [
+    "ArticleCategory",
+    "ArticleIndexPage",
+    "ArticlePage",
+    "ArticleTag",
+    "Comment",
+    "ContactPage",
+    "ContentVersion",
+    "HomePage",
+    "PractitionerPage",
+    "ServiceIndexPage",
+    "ServicePage",
+]
