@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 BASE_DIR = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = BASE_DIR / "acuclinic"
 VAR_DIR = Path(os.environ.get("ACUCLINIC_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
 
 def envbool(name: str, default: bool) -> bool:
@@ -172,28 +172,31 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "clinic@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 
-def _email_settings(url: str) -> dict:
+def mailer_from_url(url: str) -> dict:
+    """EMAIL_URL to a MAILERS entry: smtp://user:pass@host:587?tls=1, smtps://..., console://."""
     from urllib.parse import parse_qs, unquote, urlsplit
 
     parts = urlsplit(url)
-    if parts.scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
-    if parts.scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme in {"console", "locmem", "dummy"}:
+        return {"BACKEND": f"django.core.mail.backends.{parts.scheme}.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"}:
+        raise ValueError(f"EMAIL_URL: unknown scheme {parts.scheme!r}")
     query = parse_qs(parts.query)
     return {
-        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-        "EMAIL_HOST": parts.hostname or "localhost",
-        "EMAIL_PORT": parts.port or 25,
-        "EMAIL_HOST_USER": unquote(parts.username or ""),
-        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
-        "EMAIL_USE_SSL": parts.scheme == "smtps",
-        "EMAIL_TIMEOUT": 10,
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": parts.hostname or "localhost",
+            "port": parts.port or (465 if parts.scheme == "smtps" else 25),
+            "username": unquote(parts.username or ""),
+            "password": unquote(parts.password or ""),
+            "use_tls": query.get("tls", ["0"])[0] in {"1", "true"},
+            "use_ssl": parts.scheme == "smtps",
+            "timeout": 10,
+        },
     }
 
 
-globals().update(_email_settings(EMAIL_URL))
+MAILERS = {"default": mailer_from_url(EMAIL_URL)}
 
 # Decision 6: background work through Django's tasks API, stored in the database.
 TASKS = {

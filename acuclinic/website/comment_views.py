@@ -30,7 +30,9 @@ AUTHOR_COOKIE_AGE = 60 * 60 * 24 * 365
 
 def moderation_hash(comment: Comment) -> str:
     """Lets the author of a waiting comment see it, and nobody else."""
-    return salted_hmac("acuclinic.unapproved", f"{comment.pk}:{comment.email}").hexdigest()[:32]
+    return salted_hmac(
+        "acuclinic.unapproved", f"{comment.pk}:{comment.email}", algorithm="sha256"
+    ).hexdigest()[:32]
 
 
 def remembered_author(request: HttpRequest) -> dict:

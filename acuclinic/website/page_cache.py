@@ -42,7 +42,7 @@ SKIP_PREFIXES = (
 
 def _placeholder(name: str) -> str:
     # Derived from SECRET_KEY so a visitor cannot type one into a comment.
-    return f"ph-{name}-{salted_hmac('acuclinic.placeholder', name).hexdigest()[:20]}"
+    return f"ph-{name}-{salted_hmac('acuclinic.placeholder', name, algorithm='sha256').hexdigest()[:20]}"
 
 
 CSRF_PLACEHOLDER = _placeholder("csrf")

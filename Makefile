@@ -1,0 +1,65 @@
+# acuclinic: `make run` sets everything up and serves; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cksum < requirements.lock | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run serve worker test lint format bench migrate demo clean
+
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' || \
+		{ echo "acuclinic needs Python 3.12 or newer (set PYTHON=python3.12)"; exit 1; }
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	@$(PY) manage.py seed_demo
+
+# Development server with the task worker beside it (decision 6).
+run: demo
+	@echo
+	@echo "  acuclinic is running:"
+	@echo "    website         http://$(HOST):$(PORT)/"
+	@echo "    article         http://$(HOST):$(PORT)/articles/back-pain-relief-with-acupuncture/"
+	@echo "    staff desk      http://$(HOST):$(PORT)/desk/"
+	@echo "    website editor  http://$(HOST):$(PORT)/cms/"
+	@echo "    demo staff sign-in: demo / $${DEMO_PASSWORD:-acuclinic-demo}"
+	@echo
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker --interval 2 & \
+	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; done ) & \
+	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like: gunicorn, DEBUG off, static files through whitenoise.
+serve: migrate
+	@$(PY) manage.py collectstatic --noinput -v0
+	@trap 'kill 0' EXIT; \
+	$(PY) manage.py db_worker & \
+	DEBUG=0 $(VENV)/bin/gunicorn acuclinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# The whole suite, browser tests included. DATABASE_URL=postgres://... runs it on PostgreSQL.
+test: lint
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var
