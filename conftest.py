@@ -101,7 +101,7 @@ class _Handler:
     def __init__(self, mailbox: Mailbox) -> None:
         self.mailbox = mailbox
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.mailbox.messages.append(message_from_bytes(envelope.original_content))
         return "250 Message accepted for delivery"
 

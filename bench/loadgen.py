@@ -9,6 +9,7 @@ Every client also reports the CPU time it used itself, so the caller can show ho
 machine went to the generator rather than to the server under test.
 """
 
+import contextlib
 import multiprocessing as mp
 import socket
 import time
@@ -108,8 +109,9 @@ def run_job(job: Job) -> ClientResult:
 
 
 def _client_main(inbox: mp.Queue, outbox: mp.Queue) -> None:
-    while (job := inbox.get()) is not None:
-        outbox.put(run_job(job))
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the parent reports and cleans up
+        while (job := inbox.get()) is not None:
+            outbox.put(run_job(job))
 
 
 class ClientPool:
@@ -148,10 +150,8 @@ class ClientPool:
 
     def close(self) -> None:
         for inbox in self._inboxes:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 inbox.put(None)
-            except (OSError, ValueError):
-                pass
         for proc in self._procs:
             proc.join(timeout=5)
             if proc.is_alive():

@@ -12,6 +12,7 @@ Usage (from the repo root): .venv/bin/python bench/run.py [--seconds 5] [--round
 import argparse
 import contextlib
 import json
+import math
 import os
 import platform
 import shutil
@@ -181,7 +182,7 @@ def process_tree_cpu(root_pid: int) -> float | None:
 
 def check_once(target: Target) -> None:
     """One request before anything else, so a broken page fails with a readable message."""
-    status, headers, body = fetch(target.server.port, target.path)
+    status, _, body = fetch(target.server.port, target.path)
     if status != 200 or (target.expect is not None and target.expect not in body):
         raise BenchError(
             f"{target.label}: GET {target.path} gave HTTP {status}"
@@ -195,7 +196,7 @@ def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of an already sorted list."""
     if not sorted_values:
         return float("nan")
-    rank = max(1, round(pct / 100 * len(sorted_values) + 0.5))
+    rank = max(1, math.ceil(pct / 100 * len(sorted_values)))
     return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
@@ -301,8 +302,8 @@ def print_table(rows: list[dict]) -> None:
             f" {fmt(row['client_cpu_ms_per_request'], '.2f'):>7}"
         )
     print(
-        "(req/s: median over rounds; p50/p95: over all requests; vs bare: req/s over the bare "
-        "view's;\n srv/gen CPU: milliseconds of CPU per request in gunicorn / in the load generator)"
+        "(req/s: median over rounds; p50/p95: over all requests; vs bare: req/s over the bare\n"
+        " view's; srv/gen CPU: ms of CPU per request in gunicorn / in the load generator)"
     )
 
 
@@ -416,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
         if share is not None:
             print(
                 f"load generator's share of the CPU spent in the bare rounds: {share:.0%}"
-                f" (machine busy {fmt(rows[0]['cpu_busy_fraction'], '.0%')})"
+                f" (generator and servers kept {fmt(rows[0]['cpu_busy_fraction'], '.0%')}"
+                " of the CPUs busy)"
             )
             if share >= GENERATOR_SHARE_WARNING:
                 print(

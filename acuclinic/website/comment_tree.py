@@ -24,12 +24,12 @@ def build_threads(comments: Iterable[Any], max_depth: int = MAX_DEPTH) -> list[T
     roots: list[Thread] = []
     for comment in comments:
         parent = by_pk.get(comment.parent_id)
+        while parent is not None and parent.depth >= max_depth:
+            parent = by_pk.get(parent.comment.parent_id)
         if parent is None:
             thread = Thread(comment, depth=1)
             roots.append(thread)
         else:
-            while parent.depth >= max_depth and parent.comment.parent_id in by_pk:
-                parent = by_pk[parent.comment.parent_id]
             thread = Thread(comment, depth=parent.depth + 1)
             parent.replies.append(thread)
         by_pk[comment.pk] = thread

@@ -58,7 +58,8 @@ def _pending_comment(page: ArticlePage, request: HttpRequest) -> Comment | None:
 
 
 def article_context(page: ArticlePage, request: HttpRequest, form: CommentForm | None) -> dict:
-    comments = list(page.comments.approved().select_related("staff_author"))
+    # A page being previewed before its first save has no comments yet.
+    comments = list(page.comments.approved()) if page.pk else []
     reply_to = None
     reply_id = request.POST.get("parent") or request.GET.get("replytocom", "")
     if str(reply_id).isdigit():

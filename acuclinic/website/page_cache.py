@@ -42,7 +42,8 @@ SKIP_PREFIXES = (
 
 def _placeholder(name: str) -> str:
     # Derived from SECRET_KEY so a visitor cannot type one into a comment.
-    return f"ph-{name}-{salted_hmac('acuclinic.placeholder', name, algorithm='sha256').hexdigest()[:20]}"
+    digest = salted_hmac("acuclinic.placeholder", name, algorithm="sha256").hexdigest()
+    return f"ph-{name}-{digest[:20]}"
 
 
 CSRF_PLACEHOLDER = _placeholder("csrf")

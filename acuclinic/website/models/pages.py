@@ -293,7 +293,10 @@ class ArticlePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(article_context(self, request, comment_form))
-        context["related"] = self.related_services.live().public().order_by("path")
+        # Plain iteration: in a preview this is an unsaved relation, not a queryset.
+        context["related"] = sorted(
+            (s for s in self.related_services.all() if s.live), key=lambda s: s.path
+        )
         return context
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

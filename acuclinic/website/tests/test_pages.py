@@ -79,8 +79,10 @@ def test_article_structured_data_and_sharing_tags(client) -> None:
     clinic = next(d for d in data if d["@type"] == "MedicalClinic")
     assert clinic["telephone"] == "+13035550142"
     assert clinic["address"]["addressLocality"] == "Lakewood"
-    assert {"dayOfWeek": "Monday", "opens": "09:00", "closes": "18:00"} == {
-        k: v for k, v in clinic["openingHoursSpecification"][0].items() if k != "@type"
+    assert {k: v for k, v in clinic["openingHoursSpecification"][0].items() if k != "@type"} == {
+        "dayOfWeek": "Monday",
+        "opens": "09:00",
+        "closes": "18:00",
     }
     post = next(d for d in data if d["@type"] == "BlogPosting")
     assert post["headline"] == "How to get back pain relief with acupuncture"
