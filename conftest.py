@@ -49,7 +49,8 @@ def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-unty
 
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
-    """For tests that run with transactions (live server, browser): seed again after flushes."""
+    """For tests that run with transactions (live server, browser): the flush after each such
+    test empties every table, so seed again (seed_demo also rebuilds Wagtail's base rows)."""
     call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 

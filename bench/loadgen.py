@@ -11,6 +11,7 @@ machine went to the generator rather than to the server under test.
 
 import contextlib
 import multiprocessing as mp
+import queue
 import socket
 import time
 from dataclasses import dataclass, field
@@ -146,7 +147,10 @@ class ClientPool:
             inbox.put(job)
         # Bounded wait: the round's length, plus one request timeout, plus slack.
         limit = lead + seconds + REQUEST_TIMEOUT + 30
-        return [self._outbox.get(timeout=limit) for _ in self._inboxes]
+        try:
+            return [self._outbox.get(timeout=limit) for _ in self._inboxes]
+        except queue.Empty:
+            raise TimeoutError(f"the clients did not report within {limit:.0f} s") from None
 
     def close(self) -> None:
         for inbox in self._inboxes:

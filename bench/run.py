@@ -475,9 +475,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"FAILED: {total_errors} request(s) failed", file=sys.stderr)
             return 1
         return 0
-    except BenchError as exc:
+    except (BenchError, TimeoutError) as exc:
         print(f"bench failed: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted; stopping the servers", file=sys.stderr)
+        return 130
     finally:
         if pool is not None:
             pool.close()

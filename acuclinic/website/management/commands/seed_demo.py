@@ -7,6 +7,7 @@ import os
 from datetime import date
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
@@ -14,8 +15,9 @@ from django.db import transaction
 from django.utils.html import escape
 from PIL import Image as PILImage
 from PIL import ImageDraw
+from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import Collection, Locale, Page, Site
 
 from acuclinic.clinic.models import ClinicSettings
 from acuclinic.website import demo_data as demo
@@ -181,7 +183,7 @@ class Command(BaseCommand):
         site = Site.objects.filter(is_default_site=True).first()
         if site and isinstance(site.root_page.specific, HomePage):
             return site
-        root = Page.get_first_root_node()
+        root = self.wagtail_base()
         home = HomePage.objects.first()
         if home is None:
             home = HomePage(
@@ -202,6 +204,17 @@ class Command(BaseCommand):
         site.site_name = demo.CLINIC["name"]
         site.save()
         return site
+
+    def wagtail_base(self) -> Page:
+        """The rows Wagtail's migrations create, rebuilt if a flush removed them."""
+        language = get_supported_content_language_variant(django_settings.LANGUAGE_CODE)
+        Locale.objects.get_or_create(language_code=language)
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        root = Page.get_first_root_node()
+        if root is None:
+            root = Page.add_root(instance=Page(title="Root", slug="root"))
+        return root
 
     def clinic_settings(self, site: Site) -> None:
         settings = ClinicSettings.for_site(site)
