@@ -80,7 +80,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Before authentication: a cached anonymous page needs no user, session or routing.
@@ -141,7 +140,8 @@ AUTHENTICATION_BACKENDS = [
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
-# The clinic's language is a setting; every user-facing string is marked for translation.
+# The clinic's language is a setting (not the visitor's browser: pages must say in `lang` the
+# language they are written in); every user-facing string is marked for translation.
 LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en-us")
 LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]

@@ -143,3 +143,11 @@ def test_sitemap_robots_and_feeds(client) -> None:
 
 def test_unknown_page_is_404(client) -> None:
     assert client.get("/articles/no-such-article/").status_code == 404
+
+
+def test_the_clinic_language_is_a_setting_not_the_browser_choice(client, settings) -> None:
+    html = client.get("/contact/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="en-us">' in html
+    settings.LANGUAGE_CODE = "es"
+    html = client.get("/services/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<html lang="es">' in html
