@@ -56,16 +56,16 @@ def moderate(request: HttpRequest, comment_id: int, action: str) -> HttpResponse
         raise Http404
     comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
     back = request.POST.get("status", comment.status)
-    if action == "approve" or action == "unspam":
+    if action in ("approve", "unspam"):
         actions.approve_comment(comment)
-        messages.success(request, _("Comment by %(name)s approved.") % {"name": comment.name})
+        done = _("Comment by %(name)s approved.") % {"name": comment.name}
     elif action == "spam":
         actions.mark_spam(comment)
-        messages.success(request, _("Comment moved to spam."))
+        done = _("Comment by %(name)s moved to spam.") % {"name": comment.name}
     elif action == "delete":
         actions.delete_comment(comment)
-        messages.success(request, _("Comment deleted."))
-    elif action == "reply":
+        done = _("Comment by %(name)s deleted.") % {"name": comment.name}
+    else:
         form = StaffReplyForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["body"]))
@@ -76,7 +76,11 @@ def moderate(request: HttpRequest, comment_id: int, action: str) -> HttpResponse
             user=request.user,
             clinic=ClinicSettings.for_request(request),
         )
-        messages.success(request, _("Your reply is published."))
+        done = _("Your reply to %(name)s is published.") % {"name": comment.name}
+    if request.htmx:
+        # Replace the row in place with what happened; the queue keeps its scroll position.
+        return render(request, "desk/includes/moderated_row.html", {"done": done})
+    messages.success(request, done)
     return redirect(_queue_url(back))
 
 

@@ -129,3 +129,14 @@ def test_desk_home(owner, stranger) -> None:
     html = as_user(owner).get("/desk/").content.decode()
     assert "0 comments await moderation" in html
     assert as_user(stranger).get("/desk/").status_code == 403
+
+
+def test_htmx_moderation_replaces_the_row_in_place(moderator, pending) -> None:
+    response = as_user(moderator).post(
+        f"/desk/comments/{pending.pk}/spam/", {"status": "pending"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.startswith('<tr class="moderated">') and "Comment by Mia moved to spam." in html
+    pending.refresh_from_db()
+    assert pending.status == Comment.Status.SPAM

@@ -88,7 +88,7 @@ def test_article_structured_data_and_sharing_tags(client) -> None:
     assert post["headline"] == "How to get back pain relief with acupuncture"
     assert post["author"]["name"] == "Lena Qiao"
     assert post["image"].startswith("http://testserver/")
-    assert '<link rel="canonical" href="http://localhost/articles/' in html
+    assert '<link rel="canonical" href="http://127.0.0.1:8000/articles/' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:image" content="http://testserver/' in html
 

@@ -6,6 +6,7 @@ import json
 import os
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
@@ -199,7 +200,11 @@ class Command(BaseCommand):
             home.save_revision().publish()
             self.created += 1
         if site is None:
-            site = Site(hostname="localhost", port=80, is_default_site=True, root_page=home)
+            site = Site(is_default_site=True, root_page=home)
+        # Canonical URLs, the sitemap and feeds use the site's address: the one we serve on.
+        address = urlsplit(django_settings.SITE_URL)
+        site.hostname = address.hostname or "localhost"
+        site.port = address.port or (443 if address.scheme == "https" else 80)
         site.root_page = home
         site.site_name = demo.CLINIC["name"]
         site.save()
