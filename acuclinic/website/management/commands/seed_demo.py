@@ -106,7 +106,6 @@ class Command(BaseCommand):
             )
             for c in demo.CATEGORIES
         }
-        practitioner = self.practitioner(home)
         services_index = self.child(
             home,
             ServiceIndexPage,
@@ -127,6 +126,7 @@ class Command(BaseCommand):
                 price=data["price"],
                 body=stream_blocks(data["body"], None, ""),
             )
+        practitioner = self.practitioner(home)
         articles_index = self.child(
             home,
             ArticleIndexPage,
