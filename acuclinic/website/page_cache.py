@@ -101,7 +101,9 @@ class PublicPageCacheMiddleware:
             and not response.streaming
             and not response.cookies
         ):
-            headers = [(k, v) for k, v in response.items() if k.lower() not in {"set-cookie"}]
+            # The body's length changes when placeholders are filled: never store it.
+            skip = {"set-cookie", "content-length"}
+            headers = [(k, v) for k, v in response.items() if k.lower() not in skip]
             cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return self._filled(response, request)

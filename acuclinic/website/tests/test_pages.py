@@ -151,3 +151,11 @@ def test_the_clinic_language_is_a_setting_not_the_browser_choice(client, setting
     settings.LANGUAGE_CODE = "es"
     html = client.get("/services/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es">' in html
+
+
+def test_article_images_are_served(client) -> None:
+    html = client.get(ARTICLE).content.decode()
+    src = re.search(r'<figure class="article-figure"><img[^>]* src="([^"]+)"', html).group(1)
+    response = client.get(src)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
