@@ -151,6 +151,8 @@ def test_the_clinic_language_is_a_setting_not_the_browser_choice(client, setting
     settings.LANGUAGE_CODE = "es"
     html = client.get("/services/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert '<html lang="es">' in html
+    assert "Saltar al contenido" in html  # shipped Spanish translation
+    assert "Skip to content" not in html
 
 
 def test_article_images_are_served(client) -> None:
