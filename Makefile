@@ -35,7 +35,7 @@ run: demo
 	@echo "    demo staff sign-in: demo / $${DEMO_PASSWORD:-acuclinic-demo}"
 	@echo
 	@trap 'kill 0' EXIT; \
-	$(PY) manage.py db_worker --interval 2 & \
+	{ $(PY) manage.py db_worker --interval 2 2>&1 | grep --line-buffered -vE 'state=(RUNNING|SUCCESSFUL)$$'; } & \
 	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; done ) & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
