@@ -2,10 +2,12 @@
 
 import hashlib
 import time
+from datetime import timedelta
 
 import altcha
 from django.conf import settings
-from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 ALGORITHM = "PBKDF2/SHA-256"
 CHALLENGE_SECONDS = 20 * 60
@@ -31,6 +33,20 @@ def verify(payload: str) -> bool:
         return False
     if not result.verified:
         return False
-    # One solution, one comment: remember it until it would have expired anyway.
-    digest = hashlib.sha256(payload.encode()).hexdigest()
-    return cache.add(f"altcha-used:{digest}", 1, CHALLENGE_SECONDS)
+    return _spend(hashlib.sha256(payload.encode()).hexdigest())
+
+
+def _spend(digest: str) -> bool:
+    """One solution, one comment: remember it until it would have expired anyway."""
+    from .models import UsedProofOfWork
+
+    now = timezone.now()
+    UsedProofOfWork.objects.filter(expires_at__lt=now).delete()
+    try:
+        with transaction.atomic():
+            UsedProofOfWork.objects.create(
+                digest=digest, expires_at=now + timedelta(seconds=CHALLENGE_SECONDS)
+            )
+    except IntegrityError:
+        return False
+    return True

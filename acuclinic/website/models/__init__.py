@@ -1,4 +1,4 @@
-from .comments import Comment, ContentVersion
+from .comments import Comment, ContentVersion, UsedProofOfWork
 from .pages import (
     ArticleCategory,
     ArticleIndexPage,
@@ -23,4 +23,5 @@ __all__ = [
     "PractitionerPage",
     "ServiceIndexPage",
     "ServicePage",
+    "UsedProofOfWork",
 ]

@@ -92,3 +92,13 @@ class ContentVersion(models.Model):
     def bump(cls) -> None:
         if not cls.objects.filter(pk=1).update(value=F("value") + 1):
             cls.objects.get_or_create(pk=1, defaults={"value": 1})
+
+
+class UsedProofOfWork(models.Model):
+    """Solutions already spent on a comment. In the database, so every web process sees them."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.digest
