@@ -72,10 +72,7 @@ PRACTITIONER: dict[str, Any] = {
             "best dumplings in town."
         ),
     ],
-    "photo_alt": (
-        "Portrait of Lena Qiao, L.Ac., the acupuncturist at Juniper Mesa Acupuncture, "
-        "smiling in a bright treatment room"
-    ),
+    "photo_alt": ("Placeholder for a photo of Lena Qiao: a green outline of a head and shoulders"),
 }
 
 HOME: dict[str, Any] = {
@@ -477,8 +474,8 @@ ARTICLES: list[dict[str, Any]] = [
         "tags": ["acupuncture", "back-pain", "evidence", "self-care"],
         "related_services": ["acupuncture-back-pain", "new-patient-visit", "massage"],
         "image_alt": (
-            "Illustration of a person resting face down on a treatment table while an "
-            "acupuncturist places fine needles along the lower back"
+            "Drawing of a person lying face down on a treatment table with four fine "
+            "needles in the lower back"
         ),
         "body": [
             (
@@ -632,10 +629,7 @@ ARTICLES: list[dict[str, Any]] = [
         "category": "bodywork",
         "tags": ["cupping", "gua-sha", "bodywork", "safety"],
         "related_services": ["cupping", "gua-sha", "massage"],
-        "image_alt": (
-            "Illustration of round glass cups resting on a person's upper back beside a "
-            "smooth, flat gua sha tool"
-        ),
+        "image_alt": "Abstract pattern of soft green and amber circles",
         "body": [
             (
                 "paragraph",
@@ -746,10 +740,7 @@ ARTICLES: list[dict[str, Any]] = [
         "category": "herbal-medicine",
         "tags": ["herbs", "safety", "medications", "pregnancy"],
         "related_services": ["chinese-herbal-medicine"],
-        "image_alt": (
-            "Illustration of small bowls of dried roots, bark and seeds beside a written "
-            "prescription and a set of kitchen scales"
-        ),
+        "image_alt": "Abstract pattern of soft green and amber circles",
         "body": [
             (
                 "paragraph",
@@ -873,10 +864,7 @@ ARTICLES: list[dict[str, Any]] = [
         "category": "pain-relief",
         "tags": ["neck", "shoulders", "desk-work", "self-care"],
         "related_services": ["acupuncture-muscle-aches", "massage", "cupping"],
-        "image_alt": (
-            "Illustration of a person at a laptop rolling their shoulders back, with a "
-            "small plant and a cup of tea on the desk"
-        ),
+        "image_alt": "Abstract pattern of soft green and amber circles",
         "body": [
             (
                 "paragraph",
@@ -998,10 +986,7 @@ ARTICLES: list[dict[str, Any]] = [
             "acupuncture-back-pain",
             "acupuncture-muscle-aches",
         ],
-        "image_alt": (
-            "Illustration of a calm treatment room with a padded table, a folded blanket "
-            "and soft afternoon light through a window"
-        ),
+        "image_alt": "Abstract pattern of soft green and amber circles",
         "body": [
             (
                 "paragraph",

@@ -79,7 +79,7 @@ class CommentForm(forms.Form):
 
 class StaffReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Reply"),
+        label=_("Your reply"),
         widget=forms.Textarea(attrs={"rows": 4}),
         min_length=2,
         max_length=settings.COMMENT_MAX_LENGTH,

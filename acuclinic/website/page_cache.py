@@ -6,6 +6,7 @@ at once in every process. Per-visitor values (the CSRF token, the comment form's
 are rendered as placeholders and filled in on every response, cached or not.
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 
@@ -67,7 +68,9 @@ def mark_cacheable(request: HttpRequest) -> None:
 
 
 def _cache_key(request: HttpRequest, version: int) -> str:
-    return f"page:{version}:{request.get_host()}:{request.get_full_path()}"
+    # Hashed: a visitor's query string can be long and hold anything; cache keys may not.
+    address = f"{request.get_host()}{request.get_full_path()}".encode()
+    return f"page:{version}:{hashlib.sha256(address).hexdigest()}"
 
 
 class PublicPageCacheMiddleware:

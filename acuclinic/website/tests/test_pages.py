@@ -141,8 +141,11 @@ def test_sitemap_robots_and_feeds(client) -> None:
     assert "<author><name>Lena Qiao</name></author>" in atom.content.decode()
 
 
-def test_unknown_page_is_404(client) -> None:
-    assert client.get("/articles/no-such-article/").status_code == 404
+def test_unknown_page_is_a_friendly_404(client) -> None:
+    response = client.get("/articles/no-such-article/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We could not find that page" in html and 'href="tel:+13035550142"' in html
 
 
 def test_the_clinic_language_is_a_setting_not_the_browser_choice(client, settings) -> None:

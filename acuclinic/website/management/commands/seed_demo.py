@@ -14,14 +14,17 @@ from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.html import escape
-from PIL import Image as PILImage
-from PIL import ImageDraw
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from acuclinic.clinic.models import ClinicSettings
 from acuclinic.website import demo_data as demo
+from acuclinic.website.demo_images import (
+    abstract_circles,
+    needles_in_lower_back,
+    portrait_placeholder,
+)
 from acuclinic.website.models import (
     ArticleCategory,
     ArticleIndexPage,
@@ -65,22 +68,10 @@ def stream_blocks(blocks: list[tuple[str, Any]], image: Any, image_alt: str) -> 
     return result
 
 
-def _illustration(seed: str, size: tuple[int, int]) -> bytes:
-    """A calm abstract picture (no stock photos to license): overlapping soft circles."""
-    digest = hashlib.sha256(seed.encode()).digest()
-    width, height = size
-    picture = PILImage.new("RGB", size, (228, 239, 233))
-    draw = ImageDraw.Draw(picture, "RGBA")
-    palette = [(31, 95, 74), (199, 119, 0), (120, 160, 140), (60, 110, 150), (210, 180, 140)]
-    for i in range(7):
-        x = digest[i] * width // 255
-        y = digest[i + 8] * height // 255
-        r = 40 + digest[i + 16] * min(width, height) // 600
-        colour = palette[digest[i + 24] % len(palette)]
-        draw.ellipse((x - r, y - r, x + r, y + r), fill=(*colour, 110))
-    out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+def article_picture(slug: str) -> bytes:
+    if slug == "back-pain-relief-with-acupuncture":
+        return needles_in_lower_back()
+    return abstract_circles(slug, (1200, 630))
 
 
 class Command(BaseCommand):
@@ -138,7 +129,7 @@ class Command(BaseCommand):
         for data in demo.ARTICLES:
             if articles_index.get_children().filter(slug=data["slug"]).exists():
                 continue
-            image = self.image(f"Illustration: {data['title']}", (1200, 630))
+            image = self.image(f"Illustration: {data['title']}", article_picture(data["slug"]))
             article = ArticlePage(
                 slug=data["slug"],
                 title=data["title"],
@@ -254,15 +245,13 @@ class Command(BaseCommand):
         )
         self.created += 1
 
-    def image(self, title: str, size: tuple[int, int]) -> Any:
+    def image(self, title: str, png: bytes) -> Any:
         Image = get_image_model()
         existing = Image.objects.filter(title=title).first()
         if existing:
             return existing
-        name = hashlib.sha1(title.encode()).hexdigest()[:12] + ".png"  # noqa: S324
-        image = Image(
-            title=title, file=ImageFile(io.BytesIO(_illustration(title, size)), name=name)
-        )
+        name = hashlib.sha256(title.encode()).hexdigest()[:12] + ".png"
+        image = Image(title=title, file=ImageFile(io.BytesIO(png), name=name))
         image.save()
         self.created += 1
         return image
@@ -282,6 +271,6 @@ class Command(BaseCommand):
             licence=p["licence"],
             languages=", ".join(p["languages"]),
             bio=_paragraphs_html(p["bio"]),
-            photo=self.image(f"Portrait placeholder: {p['name']}", (600, 600)),
+            photo=self.image(f"Portrait placeholder: {p['name']}", portrait_placeholder()),
             photo_alt=p["photo_alt"],
         )
