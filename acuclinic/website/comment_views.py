@@ -45,11 +45,19 @@ def remembered_author(request: HttpRequest) -> dict:
     return {k: str(data.get(k, ""))[:254] for k in ("name", "email", "website")}
 
 
-def _pending_comment(page: ArticlePage, request: HttpRequest) -> Comment | None:
-    comment_id = request.GET.get("unapproved", "")
-    if not comment_id.isdigit():
+def _id(value: object) -> int | None:
+    """A row id from visitor input, or None: never an exception, never out of range."""
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
         return None
-    comment = Comment.objects.filter(pk=int(comment_id), article=page).first()
+    return int(text)
+
+
+def _pending_comment(page: ArticlePage, request: HttpRequest) -> Comment | None:
+    comment_id = _id(request.GET.get("unapproved", ""))
+    if comment_id is None:
+        return None
+    comment = Comment.objects.filter(pk=comment_id, article=page).first()
     if comment is None or comment.status == Comment.Status.APPROVED:
         return None
     if not constant_time_compare(moderation_hash(comment), request.GET.get("moderation-hash", "")):
@@ -61,9 +69,9 @@ def article_context(page: ArticlePage, request: HttpRequest, form: CommentForm |
     # A page being previewed before its first save has no comments yet.
     comments = list(page.comments.approved()) if page.pk else []
     reply_to = None
-    reply_id = request.POST.get("parent") or request.GET.get("replytocom", "")
-    if str(reply_id).isdigit():
-        reply_to = next((c for c in comments if c.pk == int(reply_id)), None)
+    reply_id = _id(request.POST.get("parent") or request.GET.get("replytocom", ""))
+    if reply_id is not None:
+        reply_to = next((c for c in comments if c.pk == reply_id), None)
     if form is None:
         initial = remembered_author(request)
         initial["remember"] = bool(initial)

@@ -140,3 +140,8 @@ def test_htmx_moderation_replaces_the_row_in_place(moderator, pending) -> None:
     assert html.startswith('<tr class="moderated">') and "Comment by Mia moved to spam." in html
     pending.refresh_from_db()
     assert pending.status == Comment.Status.SPAM
+
+
+def test_huge_ids_are_404_not_500(moderator) -> None:
+    client = as_user(moderator)
+    assert client.post("/desk/comments/" + "9" * 40 + "/approve/").status_code == 404

@@ -54,3 +54,21 @@ def test_comment_form_never_fails(client, body, name, email, website, parent, ho
 def test_article_index_query_strings_never_fail(client, page, category, tag):  # type: ignore[no-untyped-def]
     response = client.get("/articles/", {"page": page, "category": category, "tag": tag})
     assert response.status_code == 200
+
+
+@fuzz
+@given(unapproved=visitor_text, moderation_hash=visitor_text, replytocom=visitor_text)
+def test_article_query_strings_never_fail(client, unapproved, moderation_hash, replytocom):  # type: ignore[no-untyped-def]
+    for params in (
+        {"unapproved": unapproved, "moderation-hash": moderation_hash},
+        {"replytocom": replytocom},
+    ):
+        assert client.get(ARTICLE, params).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["²", "9" * 5000, str(2**63), "٣", "-1", "1.0"])
+def test_odd_numbers_in_ids(client, value) -> None:
+    assert client.get(ARTICLE, {"unapproved": value, "moderation-hash": "x"}).status_code == 200
+    assert client.get(ARTICLE, {"replytocom": value}).status_code == 200
+    response = client.post(ARTICLE, {"parent": value, "body": "hi there", "name": "A"})
+    assert response.status_code == 400
