@@ -127,6 +127,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not memory: then the live server's threads each get their own
+    # connection, as in production, instead of sharing one (which SQLite does not survive).
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-acuclinic.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
