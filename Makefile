@@ -59,6 +59,7 @@ test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install
+	$(PY) bench/engine.py
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean:
