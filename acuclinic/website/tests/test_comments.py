@@ -117,8 +117,8 @@ def test_visitor_markup_never_runs(client, payload: str) -> None:
     assert "<img src=x" not in comments
     assert "<svg/onload" not in comments
     assert 'href="javascript:' not in comments
+    # Shown exactly as typed (escaped): markup stays text, template syntax is not evaluated.
     assert escape(f"Hello {payload} there") in comments
-    assert "49" not in comments  # template syntax stays text
 
 
 def test_links_in_comments_are_clickable_but_not_endorsed(client) -> None:
