@@ -36,7 +36,7 @@ run: demo
 	@echo
 	@trap 'kill 0' EXIT; \
 	{ $(PY) manage.py db_worker --interval 2 2>&1 | grep --line-buffered -vE 'state=(RUNNING|SUCCESSFUL)$$'; } & \
-	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; done ) & \
+	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; $(PY) manage.py sweep; done ) & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-like: gunicorn, DEBUG off, static files through whitenoise.

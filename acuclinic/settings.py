@@ -45,6 +45,8 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "acuclinic.clinic",
+    "acuclinic.patients",
+    "acuclinic.scheduling",
     "acuclinic.website",
     "acuclinic.desk",
     "wagtail.contrib.forms",

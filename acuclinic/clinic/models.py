@@ -1,7 +1,9 @@
 """The clinic itself: its public identity, edited once in /cms/ and used on every page."""
 
+import secrets
 import zoneinfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -75,6 +77,18 @@ class ClinicSettings(BaseSiteSetting):
         help_text=_("Publish at once a comment from someone who already has an approved one."),
     )
 
+    cancellation_notice_hours = models.PositiveSmallIntegerField(
+        _("patients may cancel or reschedule up to (hours before)"),
+        default=24,
+        help_text=_("Later than this, the link in their e-mail asks them to call."),
+    )
+    reminder_hours_before = models.PositiveSmallIntegerField(
+        _("send reminders (hours before)"), default=24, help_text=_("0 sends none.")
+    )
+    waitlist_offer_hours = models.PositiveSmallIntegerField(
+        _("a waitlist offer is held for (hours)"), default=2
+    )
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("name"), FieldPanel("tagline"), FieldPanel("time_zone")], _("Clinic")
@@ -95,7 +109,15 @@ class ClinicSettings(BaseSiteSetting):
             _("Address"),
         ),
         FieldPanel("hours"),
-        FieldPanel("booking_url"),
+        MultiFieldPanel(
+            [
+                FieldPanel("booking_url"),
+                FieldPanel("cancellation_notice_hours"),
+                FieldPanel("reminder_hours_before"),
+                FieldPanel("waitlist_offer_hours"),
+            ],
+            _("Booking"),
+        ),
         MultiFieldPanel(
             [FieldPanel("staff_notification_email"), FieldPanel("auto_approve_known_commenters")],
             _("Reader comments"),
@@ -117,3 +139,90 @@ class ClinicSettings(BaseSiteSetting):
         locality = " ".join(p for p in (self.region, self.postal_code) if p)
         second = ", ".join(p for p in (self.city, locality) if p)
         return [line for line in (self.street, second) if line]
+
+
+def default_clinic() -> ClinicSettings:
+    """The clinic's settings outside a request (tasks, e-mails): those of the default site."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first()
+    if site is None:
+        return ClinicSettings()
+    return ClinicSettings.for_site(site)
+
+
+class Location(models.Model):
+    """A place where patients are seen. Working hours there are its local wall-clock time."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="America/Denver", validators=[validate_time_zone]
+    )
+    address = models.TextField(_("address"), blank=True)
+    phone_display = models.CharField(_("phone (as shown)"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("location")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Room(models.Model):
+    """A treatment room: a service that needs one can only be booked when one is free."""
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(_("name"), max_length=80)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["location", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "name"], name="room_name_unique_per_location"
+            )
+        ]
+        verbose_name = _("room")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.location})"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Practitioner(models.Model):
+    """Someone patients book with. Linked to a staff account when they sign in to the desk."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="practitioner",
+        verbose_name=_("staff account"),
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), unique=True)
+    credentials = models.CharField(_("credentials"), max_length=120, blank=True)
+    email = models.EmailField(
+        _("e-mail for new bookings"), blank=True, help_text=_("Never shown to patients.")
+    )
+    is_active = models.BooleanField(_("takes appointments"), default=True)
+    color = models.CharField(_("calendar colour"), max_length=7, default="#2f6f5e")
+    # The secret in the practitioner's private iCalendar feed URL; replacing it revokes the feed.
+    calendar_token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("practitioner")
+
+    def __str__(self) -> str:
+        return self.name

@@ -19,6 +19,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
 from acuclinic.clinic.models import ClinicSettings
+from acuclinic.scheduling import demo as scheduling_demo
 from acuclinic.website import demo_data as demo
 from acuclinic.website.demo_images import (
     abstract_circles,
@@ -118,6 +119,7 @@ class Command(BaseCommand):
                 body=stream_blocks(data["body"], None, ""),
             )
         practitioner = self.practitioner(home)
+        self.created += scheduling_demo.seed(demo.CLINIC, demo.SERVICES)
         articles_index = self.child(
             home,
             ArticleIndexPage,

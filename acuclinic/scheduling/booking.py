@@ -1,0 +1,581 @@
+"""The one way to book, move or cancel an appointment (decision 2).
+
+Each action runs in one transaction. The check that a time is free happens inside it, and the
+database refuses an overlap anyway (scheduling/overlap_guard.py): on SQLite the transaction is
+IMMEDIATE, so bookings queue for the write lock and the check is exact; on PostgreSQL two
+racing inserts meet the exclusion constraint and the loser gets an IntegrityError. Either way
+the loser is told "that time was just taken" with the nearest free times, never an error page.
+Every change writes an AppointmentEvent; messages go out after the commit.
+"""
+
+import time as clock
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, OperationalError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from acuclinic.clinic.models import Location, Practitioner
+from acuclinic.patients.models import Patient
+
+from . import slots as slot_finder
+from .availability import local_to_utc
+from .models import (
+    Appointment,
+    AppointmentEvent,
+    AppointmentSeries,
+    Service,
+    Source,
+    Status,
+)
+from .slots import ONLINE, Rules, Slot
+
+LOCK_RETRIES = 3
+
+
+class BookingError(Exception):
+    """A booking that cannot be made, with a message fit to show the person who asked."""
+
+    def __init__(self, message: str, *, alternatives: Sequence[Slot] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.alternatives = list(alternatives)
+
+
+class NotBookable(BookingError):
+    """The request itself is wrong: a past or off-grid time, a service not offered..."""
+
+
+class SlotTaken(BookingError):
+    """The time was free when shown but someone else has it now."""
+
+
+class Busy(BookingError):
+    """The database stayed locked through every retry (a very busy moment)."""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    start: datetime
+    reason: str
+    alternatives: list[Slot] = field(default_factory=list)
+
+
+class SeriesConflict(BookingError):
+    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+        super().__init__(
+            _("%(count)d of the times in this series are not free.") % {"count": len(conflicts)}
+        )
+        self.conflicts = list(conflicts)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who made a change, for the appointment's history."""
+
+    label: str
+    user: AbstractBaseUser | None = None
+
+    @classmethod
+    def staff(cls, user: AbstractBaseUser) -> "Actor":
+        return cls(label=f"staff: {user.get_username()}", user=user)
+
+
+ONLINE_PATIENT = Actor("patient (online booking)")
+PATIENT_LINK = Actor("patient (link in e-mail)")
+API_CLIENT = Actor("API client")
+SYSTEM = Actor("system")
+
+
+def _notify(kind: str, appointment_id: int, **extra: object) -> Callable[[], None]:
+    def send() -> None:
+        from acuclinic.notifications import appointments as messages
+
+        getattr(messages, kind)(appointment_id, **extra)
+
+    return send
+
+
+# --- checks ------------------------------------------------------------------------------
+
+
+def _days_around(start: datetime) -> tuple[date, date]:
+    """Local days that may contain a UTC instant, in any zone."""
+    return (start - timedelta(days=1)).date(), (start + timedelta(days=1)).date()
+
+
+def _check_request(service: Service, practitioner: Practitioner, start: datetime, rules: Rules):  # type: ignore[no-untyped-def]
+    if timezone.is_naive(start):
+        raise NotBookable(_("The time must include its time zone."))
+    if not service.is_active or (rules is ONLINE and not service.bookable_online):
+        raise NotBookable(_("This service cannot be booked online; please call the clinic."))
+    if not practitioner.is_active or not service.practitioners.filter(pk=practitioner.pk).exists():
+        raise NotBookable(
+            _("%(name)s does not offer %(service)s.")
+            % {"name": practitioner.name, "service": service.name}
+        )
+
+
+def _find_slot(
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    rules: Rules,
+    *,
+    now: datetime,
+    ignore_appointment: int | None = None,
+) -> Slot:
+    """The free slot starting at `start`, or the reason there is none."""
+    first, last = _days_around(start)
+    if rules.hours:
+        if rules.notice:
+            earliest, latest = slot_finder.bounds(service, now, rules)
+            if start < now:
+                raise NotBookable(_("That time has already passed."))
+            if start < earliest:
+                hours = service.min_notice_minutes / 60
+                raise NotBookable(
+                    _("Online bookings need %(hours)s hours' notice; please call the clinic.")
+                    % {"hours": f"{hours:g}"}
+                )
+            if start > latest:
+                raise NotBookable(
+                    _("Bookings open %(days)d days ahead; please choose an earlier day.")
+                    % {"days": service.max_advance_days}
+                )
+        found = slot_finder.find_slots(
+            service,
+            first_day=first,
+            last_day=last,
+            practitioner_ids=[practitioner.pk],
+            now=now,
+            rules=rules,
+            ignore_appointment=ignore_appointment,
+        )
+        for slot in found:
+            if slot.start == start:
+                return slot
+        empty_calendar = slot_finder.find_slots(
+            service,
+            first_day=first,
+            last_day=last,
+            practitioner_ids=[practitioner.pk],
+            now=now,
+            rules=rules,
+            ignore_appointments=True,
+        )
+        if any(slot.start == start for slot in empty_calendar):
+            raise SlotTaken(_("Sorry, that time was just taken."))
+        raise NotBookable(_("That is not one of the times that can be booked."))
+    # Staff: any time, as long as nothing overlaps (the database has the last word on that).
+    location = _staff_location(practitioner, start)
+    return Slot(start, practitioner.pk, location.pk, start + service.duration)
+
+
+def _staff_location(practitioner: Practitioner, start: datetime) -> Location:
+    from .models import WorkingHours
+
+    hours = WorkingHours.objects.filter(practitioner=practitioner).select_related("location")
+    for row in hours:
+        if start.astimezone(row.location.zone).weekday() == row.weekday:
+            return row.location
+    if hours:
+        return hours[0].location
+    location = Location.objects.first()
+    if location is None:
+        raise NotBookable(_("Add a location before booking appointments."))
+    return location
+
+
+def _free_room(
+    service: Service, location_id: int, blocked: tuple[datetime, datetime], ignore: int | None
+) -> int | None:  # type: ignore[return]
+    if not service.needs_room:
+        return None
+    from acuclinic.clinic.models import Room
+
+    taken = (
+        Appointment.objects.active()
+        .overlapping(*blocked)
+        .filter(room__location_id=location_id)
+        .exclude(pk=ignore)
+        .values_list("room_id", flat=True)
+    )
+    room = (
+        Room.objects.filter(location_id=location_id, is_active=True)
+        .exclude(pk__in=taken)
+        .order_by("name", "id")
+        .first()
+    )
+    if room is None:
+        raise SlotTaken(_("Sorry, no treatment room is free at that time."))
+    return room.pk
+
+
+def alternatives(
+    service: Service,
+    near: datetime,
+    *,
+    practitioner_ids: Sequence[int] | None = None,
+    rules: Rules = ONLINE,
+    count: int = 6,
+    ignore_appointment: int | None = None,
+) -> list[Slot]:
+    """The free times nearest to `near` (three days either side), for a refusal's message."""
+    day = near.date()
+    found = slot_finder.find_slots(
+        service,
+        first_day=day - timedelta(days=3),
+        last_day=day + timedelta(days=3),
+        practitioner_ids=practitioner_ids,
+        rules=rules,
+        ignore_appointment=ignore_appointment,
+    )
+    return slot_finder.nearest(found, near, count)
+
+
+def _with_lock_retries[T](action: Callable[[], T]) -> T:
+    """Run a write transaction, retrying a moment later if SQLite stayed locked (pretix does
+    the same with its quota lock); after that, a polite "busy" rather than an error page."""
+    for attempt in range(LOCK_RETRIES):
+        try:
+            return action()
+        except OperationalError as error:
+            if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
+                if "locked" in str(error):
+                    raise Busy(_("The booking system is very busy; please try again.")) from error
+                raise
+            clock.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def _blocked(service: Service, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    return start - service.buffer_before, end + service.buffer_after
+
+
+# --- actions -----------------------------------------------------------------------------
+
+
+def book(
+    *,
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    patient: Patient,
+    actor: Actor,
+    source: str = Source.ONLINE,
+    rules: Rules = ONLINE,
+    staff_notes: str = "",
+    idempotency_key: str | None = None,
+    status: str = Status.CONFIRMED,
+    held_until: datetime | None = None,
+    notify: bool = True,
+) -> Appointment:
+    """Book one appointment, or raise a BookingError whose message can be shown as it is.
+
+    With an idempotency key, asking twice (a double-clicked form, a retried API call) returns
+    the first booking instead of making a second.
+    """
+    _check_request(service, practitioner, start, rules)
+    now = timezone.now()
+
+    def attempt() -> Appointment:
+        with transaction.atomic():
+            if idempotency_key and (done := _by_key(idempotency_key)):
+                return done
+            slot = _find_slot(service, practitioner, start, rules, now=now)
+            appointment = _insert(
+                service, slot, patient, source, status, staff_notes, idempotency_key, held_until
+            )
+            _log(appointment, actor, "booked", {"start": start.isoformat(), "status": status})
+            if notify and status == Status.CONFIRMED:
+                transaction.on_commit(_notify("booked", appointment.pk))
+            return appointment
+
+    try:
+        return _with_lock_retries(attempt)
+    except (IntegrityError, SlotTaken) as error:
+        if idempotency_key and (done := _by_key(idempotency_key)):
+            return done
+        message = (
+            error.message if isinstance(error, SlotTaken) else _("Sorry, that time was just taken.")
+        )
+        raise SlotTaken(
+            message,
+            alternatives=alternatives(service, start, practitioner_ids=None, rules=rules),
+        ) from error
+
+
+def _by_key(key: str) -> Appointment | None:
+    return Appointment.objects.filter(idempotency_key=key).first()
+
+
+def _insert(
+    service: Service,
+    slot: Slot,
+    patient: Patient,
+    source: str,
+    status: str,
+    staff_notes: str,
+    idempotency_key: str | None,
+    held_until: datetime | None,
+    series: AppointmentSeries | None = None,
+) -> Appointment:
+    blocked = _blocked(service, slot.start, slot.end)
+    return Appointment.objects.create(
+        patient=patient,
+        practitioner_id=slot.practitioner_id,
+        service=service,
+        location_id=slot.location_id,
+        room_id=_free_room(service, slot.location_id, blocked, None),
+        start=slot.start,
+        end=slot.end,
+        blocked_start=blocked[0],
+        blocked_end=blocked[1],
+        status=status,
+        source=source,
+        staff_notes=staff_notes,
+        idempotency_key=idempotency_key,
+        held_until=held_until,
+        series=series,
+    )
+
+
+def _log(appointment: Appointment, actor: Actor, action: str, changes: dict) -> None:  # type: ignore[type-arg]
+    AppointmentEvent.objects.create(
+        appointment=appointment,
+        actor=actor.user if actor.user is not None and actor.user.is_authenticated else None,
+        actor_label=actor.label,
+        action=action,
+        changes=changes,
+    )
+
+
+def series_starts(
+    first: datetime, zone: ZoneInfo, *, every_days: int, count: int
+) -> list[datetime | None]:
+    """Each occurrence at the same local wall-clock time as the first (09:00 stays 09:00
+    across a daylight-saving change); None where that local time does not exist."""
+    local = first.astimezone(zone)
+    result = []
+    for n in range(count):
+        day = local.date() + timedelta(days=every_days * n)
+        result.append(local_to_utc(day, local.time().replace(tzinfo=None), zone))
+    return result
+
+
+def book_series(
+    *,
+    service: Service,
+    practitioner: Practitioner,
+    first_start: datetime,
+    every_days: int,
+    count: int,
+    patient: Patient,
+    actor: Actor,
+    source: str = Source.ONLINE,
+    rules: Rules = ONLINE,
+    idempotency_key: str | None = None,
+) -> list[Appointment]:
+    """Book a course of treatment: every occurrence or none. A SeriesConflict lists each time
+    that is not free with the nearest alternatives."""
+    if not 1 <= count <= 52 or not 1 <= every_days <= 90:
+        raise NotBookable(_("A series has 1 to 52 appointments, 1 to 90 days apart."))
+    _check_request(service, practitioner, first_start, rules)
+    now = timezone.now()
+
+    def attempt() -> list[Appointment]:
+        with transaction.atomic():
+            if idempotency_key:
+                done = AppointmentSeries.objects.filter(idempotency_key=idempotency_key).first()
+                if done is not None:
+                    return list(done.appointments.order_by("start"))
+            first = _find_slot(service, practitioner, first_start, rules, now=now)
+            zone = Location.objects.get(pk=first.location_id).zone
+            found: list[Slot] = []
+            conflicts: list[Conflict] = []
+            for start in series_starts(first_start, zone, every_days=every_days, count=count):
+                if start is None:
+                    conflicts.append(Conflict(first_start, _("That local time does not exist.")))
+                    continue
+                try:
+                    found.append(_find_slot(service, practitioner, start, rules, now=now))
+                except BookingError as error:
+                    conflicts.append(Conflict(start, error.message))
+            if conflicts:
+                raise SeriesConflict(
+                    [
+                        Conflict(
+                            c.start,
+                            c.reason,
+                            alternatives(
+                                service,
+                                c.start,
+                                practitioner_ids=[practitioner.pk],
+                                rules=rules,
+                                count=3,
+                            ),
+                        )
+                        for c in conflicts
+                    ]
+                )
+            series = AppointmentSeries.objects.create(
+                every_days=every_days, count=count, idempotency_key=idempotency_key
+            )
+            booked = []
+            for slot in found:
+                appointment = _insert(
+                    service, slot, patient, source, Status.CONFIRMED, "", None, None, series
+                )
+                _log(
+                    appointment,
+                    actor,
+                    "booked",
+                    {"start": slot.start.isoformat(), "series": series.pk},
+                )
+                booked.append(appointment)
+            transaction.on_commit(_notify("booked", booked[0].pk, series=True))
+            return booked
+
+    try:
+        return _with_lock_retries(attempt)
+    except IntegrityError as error:
+        if idempotency_key:
+            done = AppointmentSeries.objects.filter(idempotency_key=idempotency_key).first()
+            if done is not None:
+                return list(done.appointments.order_by("start"))
+        raise SlotTaken(
+            _("Sorry, one of those times was just taken; please look again.")
+        ) from error
+
+
+def move(
+    appointment: Appointment,
+    *,
+    start: datetime,
+    actor: Actor,
+    practitioner: Practitioner | None = None,
+    rules: Rules = ONLINE,
+) -> Appointment:
+    """Reschedule (and possibly reassign) an appointment; the old time is free again at once."""
+    practitioner = practitioner or appointment.practitioner
+    service = appointment.service
+    if not appointment.is_active:
+        raise NotBookable(_("This appointment was cancelled."))
+    _check_request(service, practitioner, start, rules)
+    now = timezone.now()
+    before = {"start": appointment.start.isoformat(), "practitioner": appointment.practitioner_id}
+
+    def attempt() -> Appointment:
+        with transaction.atomic():
+            current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            if not current.is_active:
+                raise NotBookable(_("This appointment was cancelled."))
+            slot = _find_slot(
+                service, practitioner, start, rules, now=now, ignore_appointment=current.pk
+            )
+            blocked = _blocked(service, slot.start, slot.end)
+            current.practitioner_id = slot.practitioner_id
+            current.location_id = slot.location_id
+            current.room_id = _free_room(service, slot.location_id, blocked, current.pk)
+            current.start, current.end = slot.start, slot.end
+            current.blocked_start, current.blocked_end = blocked
+            current.save(
+                update_fields=[
+                    "practitioner",
+                    "location",
+                    "room",
+                    "start",
+                    "end",
+                    "blocked_start",
+                    "blocked_end",
+                    "updated_at",
+                ]
+            )
+            _log(
+                current,
+                actor,
+                "moved",
+                {
+                    "from": before,
+                    "to": {"start": start.isoformat(), "practitioner": practitioner.pk},
+                },
+            )
+            transaction.on_commit(_notify("moved", current.pk, previous_start=appointment.start))
+            return current
+
+    try:
+        return _with_lock_retries(attempt)
+    except (IntegrityError, SlotTaken) as error:
+        raise SlotTaken(
+            _("Sorry, that time was just taken."),
+            alternatives=alternatives(
+                service,
+                start,
+                practitioner_ids=[practitioner.pk],
+                rules=rules,
+                ignore_appointment=appointment.pk,
+            ),
+        ) from error
+
+
+def cancel(
+    appointment: Appointment, *, actor: Actor, reason: str = "", notify: bool = True
+) -> Appointment:
+    """Cancel; the time is free at once and offered to the waitlist."""
+
+    def attempt() -> Appointment:
+        with transaction.atomic():
+            current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            if current.status == Status.CANCELLED:
+                return current
+            previous = current.status
+            current.status = Status.CANCELLED
+            current.save(update_fields=["status", "updated_at"])
+            _log(current, actor, "cancelled", {"from": previous, "reason": reason[:200]})
+            if notify and previous != Status.HELD:
+                transaction.on_commit(_notify("cancelled", current.pk))
+            transaction.on_commit(_offer_freed_time(current.pk))
+            return current
+
+    return _with_lock_retries(attempt)
+
+
+def _offer_freed_time(appointment_id: int) -> Callable[[], None]:
+    def offer() -> None:
+        from .tasks import offer_freed_time
+
+        offer_freed_time.enqueue(appointment_id)
+
+    return offer
+
+
+STATUS_CHANGES = {
+    Status.CONFIRMED: {Status.ARRIVED, Status.NO_SHOW, Status.COMPLETED},
+    Status.ARRIVED: {Status.COMPLETED, Status.CONFIRMED},
+    Status.NO_SHOW: {Status.CONFIRMED},
+    Status.COMPLETED: {Status.ARRIVED},
+    Status.HELD: {Status.CONFIRMED},
+}
+
+
+def set_status(appointment: Appointment, status: str, *, actor: Actor) -> Appointment:
+    """Arrived, no-show, completed (and undoing a mistaken one). Cancelling is cancel()."""
+    with transaction.atomic():
+        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        if status == current.status:
+            return current
+        if status not in STATUS_CHANGES.get(current.status, set()):
+            raise NotBookable(
+                _("An appointment that is %(now)s cannot become %(new)s.")
+                % {"now": current.get_status_display(), "new": Status(status).label}
+            )
+        previous = current.status
+        current.status = status
+        current.save(update_fields=["status", "updated_at"])
+        _log(current, actor, "status", {"from": previous, "to": status})
+        return current

@@ -1,0 +1,241 @@
+"""Free times for a service, from the database: the ORM edge of the availability engine.
+
+The inputs are fetched in a fixed number of queries (six) whatever the range of days or the
+number of appointments; the pure engine in availability.py does the rest.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.db.models import Q
+from django.utils import timezone
+
+from acuclinic.clinic.models import Location, Practitioner, Room
+
+from . import availability
+from .intervals import Interval
+from .models import Appointment, ScheduleException, Service, TimeOff, WorkingHours
+
+# Zones are at most 14 hours from UTC; a day's margin on each side covers every local day.
+MARGIN = timedelta(days=1)
+
+
+@dataclass(frozen=True, order=True)
+class Slot:
+    start: datetime  # UTC
+    practitioner_id: int
+    location_id: int
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Rules:
+    """How strict a booking is: patients online get all the rules, staff may override hours."""
+
+    notice: bool = True  # the service's minimum notice and how far ahead it may be booked
+    hours: bool = True  # only inside working hours, on the slot grid, outside time off
+
+
+ONLINE = Rules()
+STAFF = Rules(notice=False, hours=False)
+
+
+@dataclass
+class Inputs:
+    """Everything the engine needs for some practitioners over some days."""
+
+    locations: dict[int, Location]
+    schedules: dict[tuple[int, int], availability.Schedule]  # (practitioner, location)
+    busy: dict[int, list[Interval]]  # practitioner -> blocked intervals
+    room_busy: dict[int, dict[int, list[Interval]]]  # location -> room -> blocked intervals
+    rooms: dict[int, list[int]]  # location -> room ids, in the order they are offered
+
+
+def utc_range(first_day: date, last_day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(first_day, time(), tzinfo=UTC) - MARGIN
+    end = datetime.combine(last_day + timedelta(days=1), time(), tzinfo=UTC) + MARGIN
+    return start, end
+
+
+def load_inputs(
+    practitioner_ids: Sequence[int],
+    first_day: date,
+    last_day: date,
+    *,
+    needs_room: bool,
+    ignore_appointment: int | None = None,
+) -> Inputs:
+    range_start, range_end = utc_range(first_day, last_day)
+    hours = list(
+        WorkingHours.objects.filter(practitioner_id__in=practitioner_ids).select_related("location")
+    )
+    exceptions = list(
+        ScheduleException.objects.filter(
+            practitioner_id__in=practitioner_ids,
+            date__gte=first_day - MARGIN,
+            date__lte=last_day + MARGIN,
+        ).select_related("location")
+    )
+    time_off = list(
+        TimeOff.objects.filter(
+            practitioner_id__in=practitioner_ids, start__lt=range_end, end__gt=range_start
+        ).values_list("practitioner_id", "start", "end")
+    )
+    locations = {row.location_id: row.location for row in [*hours, *exceptions]}
+    rooms: dict[int, list[int]] = defaultdict(list)
+    if needs_room and locations:
+        for room_id, location_id in Room.objects.filter(
+            location_id__in=locations, is_active=True
+        ).values_list("id", "location_id"):
+            rooms[location_id].append(room_id)
+    room_ids = [r for ids in rooms.values() for r in ids]
+    appointments = (
+        Appointment.objects.active()
+        .overlapping(range_start, range_end)
+        .filter(Q(practitioner_id__in=practitioner_ids) | Q(room_id__in=room_ids))
+    )
+    if ignore_appointment is not None:
+        appointments = appointments.exclude(pk=ignore_appointment)
+    busy: dict[int, list[Interval]] = defaultdict(list)
+    by_room: dict[int, list[Interval]] = defaultdict(list)
+    for who, room_id, start, end in appointments.values_list(
+        "practitioner_id", "room_id", "blocked_start", "blocked_end"
+    ):
+        busy[who].append(Interval(start, end))
+        if room_id is not None:
+            by_room[room_id].append(Interval(start, end))
+    return Inputs(
+        locations=locations,
+        schedules=_schedules(practitioner_ids, hours, exceptions, time_off),
+        busy=busy,
+        room_busy={
+            location: {room: by_room.get(room, []) for room in ids}
+            for location, ids in rooms.items()
+        },
+        rooms=dict(rooms),
+    )
+
+
+def _schedules(
+    practitioner_ids: Iterable[int],
+    hours: Iterable[WorkingHours],
+    exceptions: Iterable[ScheduleException],
+    time_off: Iterable[tuple[int, datetime, datetime]],
+) -> dict[tuple[int, int], availability.Schedule]:
+    weekly: dict[tuple[int, int], dict[int, list[availability.Window]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for row in hours:
+        weekly[row.practitioner_id, row.location_id][row.weekday].append(
+            availability.Window(row.start, row.end)
+        )
+    # An exception date replaces the practitioner's windows at every location that day: she
+    # cannot be at the usual place when her day has been rearranged.
+    changed_days: dict[int, set[date]] = defaultdict(set)
+    exception_windows: dict[tuple[int, int], dict[date, list[availability.Window]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for row in exceptions:
+        changed_days[row.practitioner_id].add(row.date)
+        if row.start is not None and row.end is not None:
+            exception_windows[row.practitioner_id, row.location_id][row.date].append(
+                availability.Window(row.start, row.end)
+            )
+    off: dict[int, list[Interval]] = defaultdict(list)
+    for who, start, end in time_off:
+        off[who].append(Interval(start, end))
+    schedules = {}
+    for key in {*weekly, *exception_windows}:
+        who, _location = key
+        days = exception_windows.get(key, {})
+        schedules[key] = availability.Schedule(
+            weekly={day: sorted(w, key=lambda w: w.start) for day, w in weekly[key].items()},
+            exceptions={
+                day: sorted(days.get(day, []), key=lambda w: w.start) for day in changed_days[who]
+            },
+            time_off=off.get(who, []),
+        )
+    return schedules
+
+
+def bounds(service: Service, now: datetime, rules: Rules) -> tuple[datetime, datetime]:
+    if not rules.notice:
+        return datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
+    earliest = now + timedelta(minutes=service.min_notice_minutes)
+    return earliest, now + timedelta(days=service.max_advance_days)
+
+
+def find_slots(
+    service: Service,
+    *,
+    first_day: date,
+    last_day: date,
+    practitioner_ids: Sequence[int] | None = None,
+    now: datetime | None = None,
+    rules: Rules = ONLINE,
+    ignore_appointment: int | None = None,
+    ignore_appointments: bool = False,
+) -> list[Slot]:
+    """Every free start for `service` on the local days [first_day, last_day], by start time.
+
+    Each location's days are its own local days. `ignore_appointments` answers "would this
+    time be bookable on an empty calendar?" (to tell a taken time from a wrong one).
+    """
+    if practitioner_ids is None:
+        practitioner_ids = offering(service)
+    if not practitioner_ids or last_day < first_day:
+        return []
+    now = now or timezone.now()
+    inputs = load_inputs(
+        practitioner_ids,
+        first_day,
+        last_day,
+        needs_room=service.needs_room,
+        ignore_appointment=ignore_appointment,
+    )
+    engine_service = service.as_engine_service()
+    earliest, latest = bounds(service, now, rules)
+    duration = service.duration
+    found: list[Slot] = []
+    for (who, location_id), schedule in inputs.schedules.items():
+        if who not in practitioner_ids:
+            continue
+        zone = ZoneInfo(inputs.locations[location_id].time_zone)
+        room_busy = inputs.room_busy.get(location_id, {})
+        starts = availability.free_slots(
+            schedule=schedule,
+            zone=zone,
+            service=engine_service,
+            first_day=first_day,
+            last_day=last_day,
+            busy=[] if ignore_appointments else inputs.busy.get(who, []),
+            earliest=earliest,
+            latest=latest,
+            rooms=[[] if ignore_appointments else b for b in room_busy.values()]
+            if service.needs_room
+            else None,
+        )
+        found.extend(Slot(s, who, location_id, s + duration) for s in starts)
+    found.sort()
+    return found
+
+
+def offering(service: Service) -> list[int]:
+    """Who may be booked for the service, in a stable order."""
+    return list(
+        Practitioner.objects.filter(services=service, is_active=True)
+        .order_by("name", "id")
+        .values_list("id", flat=True)
+    )
+
+
+def nearest(slots: Iterable[Slot], to: datetime, count: int = 6) -> list[Slot]:
+    """The `count` free times closest to `to`, in time order, one per start time."""
+    by_start: dict[datetime, Slot] = {}
+    for slot in slots:
+        by_start.setdefault(slot.start, slot)
+    closest = sorted(by_start.values(), key=lambda s: (abs(s.start - to), s.start))[:count]
+    return sorted(closest)
