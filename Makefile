@@ -61,6 +61,7 @@ test: lint
 bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/booking.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

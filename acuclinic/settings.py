@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "acuclinic.clinic",
     "acuclinic.patients",
     "acuclinic.scheduling",
+    "acuclinic.notifications",
     "acuclinic.website",
     "acuclinic.desk",
     "wagtail.contrib.forms",

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from .api.main import api
 from .website import views as website_views
 from .website.comment_views import altcha_challenge
 from .website.feeds import ArticlesAtomFeed, ArticlesRssFeed
@@ -16,6 +17,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("desk/", include("acuclinic.desk.urls")),
+    path("book/", include("acuclinic.scheduling.urls")),
+    path("api/", api.urls),
     path("comments/challenge/", altcha_challenge, name="comment_challenge"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", website_views.robots_txt, name="robots_txt"),

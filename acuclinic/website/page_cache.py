@@ -32,6 +32,8 @@ SKIP_PREFIXES = (
     "/portal/",
     "/book/",
     "/api/",
+    "/book/",
+    "/api/",
     "/comments/",
     "/bench/",
     "/static/",
