@@ -32,8 +32,6 @@ SKIP_PREFIXES = (
     "/portal/",
     "/book/",
     "/api/",
-    "/book/",
-    "/api/",
     "/comments/",
     "/bench/",
     "/static/",
