@@ -133,6 +133,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Tests use a file, not memory: then the live server's threads each get their own
     # connection, as in production, instead of sharing one (which SQLite does not survive).
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-acuclinic.sqlite3")}
+if test_name := os.environ.get("TEST_DB_NAME"):
+    # Lets several test runs share a machine, each with its own test database.
+    sqlite = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(VAR_DIR / f"{test_name}.sqlite3") if sqlite else test_name
+    }
 if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
     # Wagtail's search index uses PostgreSQL's full-text fields there.
     INSTALLED_APPS.append("django.contrib.postgres")
