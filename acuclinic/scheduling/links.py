@@ -57,9 +57,13 @@ def offer_for(token: str) -> WaitlistOffer | None:
     return WaitlistOffer.objects.select_related("appointment", "entry").filter(pk=pk).first()
 
 
-def waitlist_url(entry: WaitlistEntry) -> str:
+def waitlist_path(entry: WaitlistEntry) -> str:
     token = signing.dumps(str(entry.public_id), salt=WAITLIST)
-    return _absolute(reverse("booking:waitlist_entry", args=[token]))
+    return reverse("booking:waitlist_entry", args=[token])
+
+
+def waitlist_url(entry: WaitlistEntry) -> str:
+    return _absolute(waitlist_path(entry))
 
 
 def waitlist_entry_for(token: str) -> WaitlistEntry | None:
