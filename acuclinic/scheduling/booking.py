@@ -91,6 +91,8 @@ API_CLIENT = Actor("API client")
 SYSTEM = Actor("system")
 
 
+# Messages and waitlist offers run after the commit with robust=True: once an appointment is
+# committed, a failing mail server must not turn the answer into an error (or a "just taken").
 def _notify(kind: str, appointment_id: int, **extra: object) -> Callable[[], None]:
     def send() -> None:
         from acuclinic.notifications import appointments as messages
@@ -293,7 +295,7 @@ def book(
             )
             _log(appointment, actor, "booked", {"start": start.isoformat(), "status": status})
             if notify and status == Status.CONFIRMED:
-                transaction.on_commit(_notify("booked", appointment.pk))
+                transaction.on_commit(_notify("booked", appointment.pk), robust=True)
             return appointment
 
     try:
@@ -438,7 +440,7 @@ def book_series(
                     {"start": slot.start.isoformat(), "series": series.pk},
                 )
                 booked.append(appointment)
-            transaction.on_commit(_notify("booked", booked[0].pk, series=True))
+            transaction.on_commit(_notify("booked", booked[0].pk, series=True), robust=True)
             return booked
 
     try:
@@ -505,7 +507,9 @@ def move(
                     "to": {"start": start.isoformat(), "practitioner": practitioner.pk},
                 },
             )
-            transaction.on_commit(_notify("moved", current.pk, previous_start=appointment.start))
+            transaction.on_commit(
+                _notify("moved", current.pk, previous_start=appointment.start), robust=True
+            )
             return current
 
     try:
@@ -538,8 +542,8 @@ def cancel(
             current.save(update_fields=["status", "updated_at"])
             _log(current, actor, "cancelled", {"from": previous, "reason": reason[:200]})
             if notify and previous != Status.HELD:
-                transaction.on_commit(_notify("cancelled", current.pk))
-            transaction.on_commit(_offer_freed_time(current.pk))
+                transaction.on_commit(_notify("cancelled", current.pk), robust=True)
+            transaction.on_commit(_offer_freed_time(current.pk), robust=True)
             return current
 
     return _with_lock_retries(attempt)

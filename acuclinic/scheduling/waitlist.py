@@ -106,7 +106,7 @@ def offer_freed_time(appointment_id: int, *, now: datetime | None = None) -> Wai
                 entry=entry, appointment=held, expires_at=expires_at
             )
             WaitlistEntry.objects.filter(pk=entry.pk).update(state=WaitlistEntry.State.OFFERED)
-            transaction.on_commit(functools.partial(_send_offer, offer.pk))
+            transaction.on_commit(functools.partial(_send_offer, offer.pk), robust=True)
         return offer
     return None
 
@@ -136,7 +136,7 @@ def accept(offer: WaitlistOffer, *, now: datetime | None = None) -> Appointment:
         offer.accepted_at = now
         offer.save(update_fields=["accepted_at"])
         WaitlistEntry.objects.filter(pk=offer.entry_id).update(state=WaitlistEntry.State.BOOKED)
-        transaction.on_commit(booking._notify("booked", appointment.pk))
+        transaction.on_commit(booking._notify("booked", appointment.pk), robust=True)
     appointment.refresh_from_db()
     return appointment
 
