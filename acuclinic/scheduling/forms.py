@@ -42,6 +42,19 @@ class DetailsForm(forms.Form):
     heard_from = forms.CharField(
         label=_("How did you hear about us?"), max_length=120, required=False
     )
+    repeat = forms.TypedChoiceField(
+        label=_("How many visits?"),
+        coerce=int,
+        required=False,
+        empty_value=1,
+        choices=[(1, _("Just this one"))]
+        + [(n, _("%(count)d visits, one a week") % {"count": n}) for n in (2, 3, 4, 6, 8, 10, 12)],
+        initial=1,
+        help_text=_(
+            "A course of treatment is often weekly for six weeks. Every visit is checked "
+            "before anything is booked."
+        ),
+    )
     # Makes a double-submitted form one booking (booking.book's idempotency key).
     request_id = forms.CharField(widget=forms.HiddenInput, max_length=32)
 

