@@ -30,7 +30,9 @@ run: demo
 	@echo "  acuclinic is running:"
 	@echo "    website         http://$(HOST):$(PORT)/"
 	@echo "    article         http://$(HOST):$(PORT)/articles/back-pain-relief-with-acupuncture/"
-	@echo "    staff desk      http://$(HOST):$(PORT)/desk/"
+	@echo "    book online     http://$(HOST):$(PORT)/book/"
+	@echo "    staff desk      http://$(HOST):$(PORT)/desk/  (calendar: /desk/calendar/)"
+	@echo "    booking API     http://$(HOST):$(PORT)/api/docs"
 	@echo "    website editor  http://$(HOST):$(PORT)/cms/"
 	@echo "    demo staff sign-in: demo / $${DEMO_PASSWORD:-acuclinic-demo}"
 	@echo
