@@ -576,14 +576,14 @@ def pg_create(args: argparse.Namespace, name: str, notes: list[str]) -> bool:
 
 
 def print_table(figures: list[Figure]) -> None:
-    width = max(len(f.label) for f in figures) + 3
+    width = max(len(f"{f.key}. {f.label}") for f in figures) + 2
     goal_width = max(len(f.goal) for f in figures) + 2
     header = f"{'figure':<{width}}{'goal':<{goal_width}}{'result':<7} measured"
     print(header)
     print("-" * max(len(header), 100))
     for f in figures:
         result = "-" if f.passed is None else ("pass" if f.passed else "FAIL")
-        print(f"{f.key + '. ' + f.label:<{width}}{f.goal:<{goal_width}}{result:<7} {f.measured}")
+        print(f"{f'{f.key}. {f.label}':<{width}}{f.goal:<{goal_width}}{result:<7} {f.measured}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -637,6 +637,14 @@ def _raise_exit(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
+def measured(figures: list[Figure], new: Figure | list[Figure], load_before: float) -> None:
+    """Keep a figure with the machine's load around it (the machine is shared)."""
+    for figure in new if isinstance(new, list) else [new]:
+        figure.details["loadavg_1min"] = [round(load_before, 2), round(os.getloadavg()[0], 2)]
+        figures.append(figure)
+        print(f"  {figure.measured}", flush=True)
+
+
 def run_install(
     inst: Install, workdir: Path, args: argparse.Namespace, figures: list[Figure]
 ) -> dict:
@@ -652,19 +660,19 @@ def run_install(
     try:
         if "1" in args.only and inst.name == "sqlite":
             print(f"figure 1 ({inst.database}): {args.rounds} rounds x {args.seconds:g} s")
-            figures.extend(figure_1(server, clinic, args, inst.database))
+            measured(figures, figure_1(server, clinic, args, inst.database), os.getloadavg()[0])
         if "2" in args.only:
             print(f"figure 2 ({inst.database}): {args.same_slot} requests for one slot", flush=True)
-            figures.append(figure_2(server, inst, clinic, args.same_slot))
-            print(f"  {figures[-1].measured}", flush=True)
+            load = os.getloadavg()[0]
+            measured(figures, figure_2(server, inst, clinic, args.same_slot), load)
         if "3" in args.only:
             print(
                 f"figure 3 ({inst.database}): {args.booking_clients} clients for "
                 f"{args.booking_seconds:g} s",
                 flush=True,
             )
-            figures.append(figure_3(server, inst, clinic, args))
-            print(f"  {figures[-1].measured}", flush=True)
+            load = os.getloadavg()[0]
+            measured(figures, figure_3(server, inst, clinic, args), load)
     finally:
         stop_server(server)
     return clinic
@@ -685,8 +693,8 @@ def run_big(inst: Install, workdir: Path, args: argparse.Namespace, figures: lis
             f"{args.big_seconds:g} s, 2 clients",
             flush=True,
         )
-        figures.append(figure_4(server, inst, big, args))
-        print(f"  {figures[-1].measured}", flush=True)
+        load = os.getloadavg()[0]
+        measured(figures, figure_4(server, inst, big, args), load)
     finally:
         stop_server(server)
     return big
@@ -738,6 +746,12 @@ def main(argv: list[str] | None = None) -> int:
 
         print()
         print_table(figures)
+        loads = " ".join(
+            f"{f.key} {f.details['loadavg_1min'][0]:.1f}-{f.details['loadavg_1min'][1]:.1f}"
+            for f in figures
+            if "loadavg_1min" in f.details
+        )
+        print(f"load average (1 min) before-after each figure, {os.cpu_count()} CPUs: {loads}")
         for note in notes:
             print(f"note: {note}")
         total_errors = sum(f.errors for f in figures)

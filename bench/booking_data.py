@@ -476,11 +476,17 @@ def cmd_view(args: argparse.Namespace) -> dict:
 
     client = Client(raise_request_exception=True)
     body = json.loads(args.body) if args.body else None
+    calls = [0]
 
     def once() -> int:
         if body is None:
             return client.get(args.path).status_code
-        return client.post(args.path, body, content_type="application/json").status_code
+        sent = dict(body)
+        if args.vary:  # a new slot (`vary` minutes later) and a new patient each time
+            n = calls[0] = calls[0] + 1
+            start = datetime.fromisoformat(body["start"]) + timedelta(minutes=args.vary * n)
+            sent.update(start=start.isoformat(), email=f"{n}-{body['email']}")
+        return client.post(args.path, sent, content_type="application/json").status_code
 
     status = once()  # warm
     timings = []
@@ -530,6 +536,7 @@ def main() -> int:
     view = sub.add_parser("view")
     view.add_argument("path", help="e.g. /api/availability?service=...")
     view.add_argument("--body", help="JSON: POST it instead of a GET")
+    view.add_argument("--vary", type=int, default=0, help="POST: move the start N min each time")
     view.add_argument("--repeat", type=int, default=10)
     view.add_argument("--top", type=int, default=30)
     view.add_argument("--sort", default="cumulative")
