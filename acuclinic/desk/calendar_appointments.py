@@ -161,7 +161,8 @@ def new(request: HttpRequest) -> HttpResponse:
     locations, location = pick_location(request)
     zone = location.zone
     refusal: booking.BookingError | None = None
-    if request.method == "POST":
+    # "Search" and "Show free times" (without JavaScript) post the form only to redisplay it.
+    if request.method == "POST" and not request.POST.get("do"):
         form = AppointmentForm(request.POST, zone=zone)
         if form.is_valid():
             data = form.cleaned_data
@@ -198,7 +199,8 @@ def new(request: HttpRequest) -> HttpResponse:
                 return redirect(_detail_url(appointment))
         values: dict[str, Any] = dict(form.data.items())
     else:
-        values = {k: request.GET[k] for k in INITIAL_FIELDS if request.GET.get(k)}
+        given = request.POST if request.method == "POST" else request.GET
+        values = {k: given[k] for k in INITIAL_FIELDS if given.get(k)}
         values.setdefault("key", uuid.uuid4().hex)
         form = AppointmentForm(initial=values, zone=zone)
     context = {
@@ -209,6 +211,7 @@ def new(request: HttpRequest) -> HttpResponse:
         "alternatives": _times(refusal.alternatives) if refusal else [],
         "patients": search_patients(str(values.get("q", ""))),
         "chosen": _chosen_patient(values.get("patient")),
+        "q": values.get("q", ""),
         **_free_times_for(values),
     }
     return render_local(request, "desk/calendar/new.html", context, zone)

@@ -6,7 +6,6 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django import forms
-from django.core.validators import RegexValidator
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,6 +19,7 @@ from .calendar_queries import MAX_DAY, MIN_DAY
 
 DATE_FORMATS = ["%Y-%m-%d"]
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+KEY = re.compile(r"[0-9a-f]{32}", re.ASCII)
 PICK = re.compile(r"(\d{1,10})@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\+00:00|Z))", re.ASCII)
 MAX_BLOCK = timedelta(days=366)
 
@@ -147,13 +147,14 @@ class AppointmentForm(LocalTimeForm):
         help_text=gettext_lazy("No clinical detail: the whole desk sees this."),
     )
     # One key per displayed form: a double-clicked "Book" returns the first booking.
-    key = forms.CharField(
-        required=False,
-        widget=forms.HiddenInput,
-        validators=[RegexValidator(r"^[0-9a-f]{32}$")],
-    )
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
 
     field_order = ["q", "patient", "new_name", "new_email", "new_phone", "service"]
+
+    def clean_key(self) -> str:
+        # Not typed by anyone: a mangled key only loses the double-click protection.
+        key = self.cleaned_data["key"]
+        return key if KEY.fullmatch(key) else ""
 
     def clean(self) -> dict:  # type: ignore[type-arg]
         cleaned = super().clean()

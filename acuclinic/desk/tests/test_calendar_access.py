@@ -96,7 +96,9 @@ def test_inactive_staff_are_refused(owner, appointment, block, lena, monday) -> 
 
 
 @pytest.mark.parametrize("persona", ["owner", "moderator", "staff_without_permission"])
-def test_every_staff_account_sees_the_calendar(request, persona, appointment, block, monday) -> None:
+def test_every_staff_account_sees_the_calendar(
+    request, persona, appointment, block, monday
+) -> None:
     # Until roles arrive, staff means is_staff (calendar_access.can_use_calendar).
     client = as_user(request.getfixturevalue(persona))
     for method, url, _data in requests(appointment, block, monday):

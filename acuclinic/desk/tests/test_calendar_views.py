@@ -55,8 +55,12 @@ def test_day_view_has_a_column_per_practitioner_or_room(
     staff, lena, tomas, cupping, patient, location, monday
 ) -> None:
     tuesday = monday + timedelta(days=1)  # both work on Tuesdays
-    a = book(service=cupping, practitioner=lena, start=local(location, tuesday, 10), patient=patient)
-    b = book(service=cupping, practitioner=tomas, start=local(location, tuesday, 10), patient=patient)
+    a = book(
+        service=cupping, practitioner=lena, start=local(location, tuesday, 10), patient=patient
+    )
+    b = book(
+        service=cupping, practitioner=tomas, start=local(location, tuesday, 10), patient=patient
+    )
     html = staff.get(f"/desk/calendar/?view=day&date={tuesday}").content.decode()
     headings = re.findall(r'<h2 id="cal-col-\d+">([^<]+)', html)
     assert [h.strip() for h in headings] == ["Lena Qiao", "Tomás Rivera"]
@@ -148,7 +152,9 @@ def test_todays_list_shows_everyone_in_order(staff, lena, tomas, cupping, patien
 
 def test_the_days_list_has_arrival_buttons(staff, tomas, cupping, patient, location, monday):
     tuesday = monday + timedelta(days=1)
-    a = book(service=cupping, practitioner=tomas, start=local(location, tuesday, 11), patient=patient)
+    a = book(
+        service=cupping, practitioner=tomas, start=local(location, tuesday, 11), patient=patient
+    )
     html = staff.get(f"/desk/calendar/today/?date={tuesday}").content.decode()
     assert "Rowan Quillfeather" in html and "(303) 555-0177" in html
     assert 'name="status" value="arrived"' in html and 'name="status" value="no_show"' in html
@@ -188,7 +194,9 @@ def test_unknown_practitioner_room_or_location_is_404(staff, query) -> None:
 def test_a_room_of_another_location_is_404(staff, location) -> None:
     from acuclinic.clinic.models import Location
 
-    elsewhere = Location.objects.create(name="Zion Branch", slug="elsewhere", time_zone="Asia/Tokyo")
+    elsewhere = Location.objects.create(
+        name="Zion Branch", slug="elsewhere", time_zone="Asia/Tokyo"
+    )
     room = Room.objects.create(location=elsewhere, name="Far room")
     assert staff.get(f"/desk/calendar/?show=room:{room.pk}").status_code == 404
     # With two locations the page offers a choice; the other one is in its own zone.
