@@ -6,6 +6,11 @@ IMMEDIATE, so bookings queue for the write lock and the check is exact; on Postg
 racing inserts meet the exclusion constraint and the loser gets an IntegrityError. Either way
 the loser is told "that time was just taken" with the nearest free times, never an error page.
 Every change writes an AppointmentEvent; messages go out after the commit.
+
+On PostgreSQL both racers may have seen the time free (each transaction sees only what was
+committed); the loser's IntegrityError is looked at again a moment later, when the winner's
+appointment is visible: often only the room was lost and another room is free, otherwise the
+second look says exactly what is taken.
 """
 
 import time as clock
@@ -22,8 +27,9 @@ from django.utils.translation import gettext as _
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.patients.models import Patient
 
+from . import availability
 from . import slots as slot_finder
-from .availability import local_to_utc
+from .availability import boundary_to_utc, local_to_utc
 from .models import (
     Appointment,
     AppointmentEvent,
@@ -35,6 +41,7 @@ from .models import (
 from .slots import ONLINE, Rules, Slot
 
 LOCK_RETRIES = 3
+CONFLICT_RETRIES = 3  # PostgreSQL: how often a lost race is looked at again
 
 
 class BookingError(Exception):
@@ -113,9 +120,17 @@ def _days_around(start: datetime) -> tuple[date, date]:
 def _check_request(service: Service, practitioner: Practitioner, start: datetime, rules: Rules):  # type: ignore[no-untyped-def]
     if timezone.is_naive(start):
         raise NotBookable(_("The time must include its time zone."))
-    if not service.is_active or (rules is ONLINE and not service.bookable_online):
+    if not service.is_active:
+        raise NotBookable(
+            _("%(service)s is not offered at the moment.") % {"service": service.name}
+        )
+    if rules.online and not service.bookable_online:
         raise NotBookable(_("This service cannot be booked online; please call the clinic."))
-    if not practitioner.is_active or not service.practitioners.filter(pk=practitioner.pk).exists():
+    if not practitioner.is_active:
+        raise NotBookable(
+            _("%(name)s is not taking appointments at the moment.") % {"name": practitioner.name}
+        )
+    if not service.practitioners.filter(pk=practitioner.pk).exists():
         raise NotBookable(
             _("%(name)s does not offer %(service)s.")
             % {"name": practitioner.name, "service": service.name}
@@ -133,49 +148,91 @@ def _find_slot(
 ) -> Slot:
     """The free slot starting at `start`, or the reason there is none."""
     first, last = _days_around(start)
-    if rules.hours:
-        if rules.notice:
-            earliest, latest = slot_finder.bounds(service, now, rules)
-            if start < now:
-                raise NotBookable(_("That time has already passed."))
-            if start < earliest:
-                hours = service.min_notice_minutes / 60
-                raise NotBookable(
-                    _("Online bookings need %(hours)s hours' notice; please call the clinic.")
-                    % {"hours": f"{hours:g}"}
-                )
-            if start > latest:
-                raise NotBookable(
-                    _("Bookings open %(days)d days ahead; please choose an earlier day.")
-                    % {"days": service.max_advance_days}
-                )
-        found = slot_finder.find_slots(
-            service,
-            first_day=first,
-            last_day=last,
-            practitioner_ids=[practitioner.pk],
-            now=now,
-            rules=rules,
-            ignore_appointment=ignore_appointment,
-        )
-        for slot in found:
-            if slot.start == start:
-                return slot
-        empty_calendar = slot_finder.find_slots(
-            service,
-            first_day=first,
-            last_day=last,
-            practitioner_ids=[practitioner.pk],
-            now=now,
-            rules=rules,
-            ignore_appointments=True,
-        )
-        if any(slot.start == start for slot in empty_calendar):
-            raise SlotTaken(_("Sorry, that time was just taken."))
-        raise NotBookable(_("That is not one of the times that can be booked."))
-    # Staff: any time, as long as nothing overlaps (the database has the last word on that).
+    if rules.notice:
+        earliest, latest = slot_finder.bounds(service, now, rules)
+        if start < now:
+            raise NotBookable(_("That time has already passed."))
+        if start < earliest:
+            hours = service.min_notice_minutes / 60
+            raise NotBookable(
+                _("Online bookings need %(hours)s hours' notice; please call the clinic.")
+                % {"hours": f"{hours:g}"}
+            )
+        if start > latest:
+            raise NotBookable(
+                _("Bookings open %(days)d days ahead; please choose an earlier day.")
+                % {"days": service.max_advance_days}
+            )
+    if not rules.hours:
+        return _staff_slot(service, practitioner, start, ignore_appointment)
+    found = slot_finder.find_slots(
+        service,
+        first_day=first,
+        last_day=last,
+        practitioner_ids=[practitioner.pk],
+        now=now,
+        rules=rules,
+        ignore_appointment=ignore_appointment,
+    )
+    for slot in found:
+        if slot.start == start:
+            return slot
+    empty_calendar = slot_finder.find_slots(
+        service,
+        first_day=first,
+        last_day=last,
+        practitioner_ids=[practitioner.pk],
+        now=now,
+        rules=rules,
+        ignore_appointments=True,
+    )
+    if any(slot.start == start for slot in empty_calendar):
+        raise SlotTaken(_("Sorry, that time was just taken."))
+    raise NotBookable(_why_not(service, practitioner, start, first, last))
+
+
+def _why_not(
+    service: Service, practitioner: Practitioner, start: datetime, first: date, last: date
+) -> str:
+    """Why a time inside the booking horizon is not one that can be booked at all."""
+    inputs = slot_finder.load_inputs([practitioner.pk], first, last, needs_room=service.needs_room)
+    end = start + service.duration
+    working_at: int | None = None
+    away = False
+    for (_who, location_id), schedule in inputs.schedules.items():
+        zone = ZoneInfo(inputs.locations[location_id].time_zone)
+        for window in availability.window_intervals(schedule, zone, first, last):
+            if window.start <= start and end <= window.end:
+                working_at = location_id
+        away = away or any(off.start < end and start < off.end for off in schedule.time_off)
+    if working_at is None:
+        return _("That time is outside working hours; please choose one of the times offered.")
+    if away:
+        return _("%(name)s is away at that time.") % {"name": practitioner.name}
+    if service.needs_room and not inputs.rooms.get(working_at):
+        return _("There is no treatment room for this service there; please call the clinic.")
+    # Inside the hours but not on the grid (e.g. 10:07 when appointments start every 15 min).
+    return _("That is not one of the times that can be booked.")
+
+
+def _staff_slot(
+    service: Service, practitioner: Practitioner, start: datetime, ignore: int | None
+) -> Slot:
+    """Staff may book outside the hours and the grid, never over another appointment."""
     location = _staff_location(practitioner, start)
-    return Slot(start, practitioner.pk, location.pk, start + service.duration)
+    end = start + service.duration
+    clash = (
+        Appointment.objects.active()
+        .overlapping(*_blocked(service, start, end))
+        .filter(practitioner=practitioner)
+    )
+    if ignore is not None:
+        clash = clash.exclude(pk=ignore)
+    if clash.exists():
+        raise SlotTaken(
+            _("%(name)s already has an appointment at that time.") % {"name": practitioner.name}
+        )
+    return Slot(start, practitioner.pk, location.pk, end)
 
 
 def _staff_location(practitioner: Practitioner, start: datetime) -> Location:
@@ -194,8 +251,14 @@ def _staff_location(practitioner: Practitioner, start: datetime) -> Location:
 
 
 def _free_room(
-    service: Service, location_id: int, blocked: tuple[datetime, datetime], ignore: int | None
-) -> int | None:  # type: ignore[return]
+    service: Service,
+    location_id: int,
+    blocked: tuple[datetime, datetime],
+    ignore: int | None,
+    *,
+    prefer: int | None = None,
+) -> int | None:
+    """A room free for the blocked range (the preferred one if it is free), or SlotTaken."""
     if not service.needs_room:
         return None
     from acuclinic.clinic.models import Room
@@ -207,15 +270,15 @@ def _free_room(
         .exclude(pk=ignore)
         .values_list("room_id", flat=True)
     )
-    room = (
+    free = list(
         Room.objects.filter(location_id=location_id, is_active=True)
         .exclude(pk__in=taken)
         .order_by("name", "id")
-        .first()
+        .values_list("pk", flat=True)
     )
-    if room is None:
+    if not free:
         raise SlotTaken(_("Sorry, no treatment room is free at that time."))
-    return room.pk
+    return prefer if prefer in free else free[0]
 
 
 def alternatives(
@@ -227,32 +290,42 @@ def alternatives(
     count: int = 6,
     ignore_appointment: int | None = None,
 ) -> list[Slot]:
-    """The free times nearest to `near` (three days either side), for a refusal's message."""
+    """The free times nearest to `near` (three days either side, none past), for a refusal's
+    message."""
     day = near.date()
+    now = timezone.now()
     found = slot_finder.find_slots(
         service,
         first_day=day - timedelta(days=3),
         last_day=day + timedelta(days=3),
         practitioner_ids=practitioner_ids,
         rules=rules,
+        now=now,
         ignore_appointment=ignore_appointment,
     )
-    return slot_finder.nearest(found, near, count)
+    return slot_finder.nearest([s for s in found if s.start >= now], near, count)
 
 
-def _with_lock_retries[T](action: Callable[[], T]) -> T:
+def _with_lock_retries[T](action: Callable[[], T], *, conflicts: int = 0) -> T:
     """Run a write transaction, retrying a moment later if SQLite stayed locked (pretix does
-    the same with its quota lock); after that, a polite "busy" rather than an error page."""
-    for attempt in range(LOCK_RETRIES):
+    the same with its quota lock); after that, a polite "busy" rather than an error page.
+    With `conflicts`, an IntegrityError (a race lost on PostgreSQL) is retried that many times:
+    the action looks again and either succeeds (another room) or names what is taken."""
+    locked = lost = 0
+    while True:
         try:
             return action()
         except OperationalError as error:
-            if "locked" not in str(error) or attempt == LOCK_RETRIES - 1:
-                if "locked" in str(error):
-                    raise Busy(_("The booking system is very busy; please try again.")) from error
+            if "locked" not in str(error):
                 raise
-            clock.sleep(0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+            locked += 1
+            if locked >= LOCK_RETRIES:
+                raise Busy(_("The booking system is very busy; please try again.")) from error
+            clock.sleep(0.05 * locked)
+        except IntegrityError:
+            lost += 1
+            if lost > conflicts:
+                raise
 
 
 def _blocked(service: Service, start: datetime, end: datetime) -> tuple[datetime, datetime]:
@@ -299,7 +372,7 @@ def book(
             return appointment
 
     try:
-        return _with_lock_retries(attempt)
+        return _with_lock_retries(attempt, conflicts=CONFLICT_RETRIES)
     except (IntegrityError, SlotTaken) as error:
         if idempotency_key and (done := _by_key(idempotency_key)):
             return done
@@ -384,47 +457,33 @@ def book_series(
     idempotency_key: str | None = None,
 ) -> list[Appointment]:
     """Book a course of treatment: every occurrence or none. A SeriesConflict lists each time
-    that is not free with the nearest alternatives."""
+    that is not free (the first included) with the nearest alternatives."""
     if not 1 <= count <= 52 or not 1 <= every_days <= 90:
         raise NotBookable(_("A series has 1 to 52 appointments, 1 to 90 days apart."))
     _check_request(service, practitioner, first_start, rules)
     now = timezone.now()
+    zone = _staff_location(practitioner, first_start).zone
+    local = first_start.astimezone(zone)
+    days = [local.date() + timedelta(days=every_days * n) for n in range(count)]
+    starts = series_starts(first_start, zone, every_days=every_days, count=count)
 
     def attempt() -> list[Appointment]:
         with transaction.atomic():
-            if idempotency_key:
-                done = AppointmentSeries.objects.filter(idempotency_key=idempotency_key).first()
-                if done is not None:
-                    return list(done.appointments.order_by("start"))
-            first = _find_slot(service, practitioner, first_start, rules, now=now)
-            zone = Location.objects.get(pk=first.location_id).zone
+            if idempotency_key and (done := _series_by_key(idempotency_key)):
+                return done
             found: list[Slot] = []
             conflicts: list[Conflict] = []
-            for start in series_starts(first_start, zone, every_days=every_days, count=count):
+            for day, start in zip(days, starts, strict=True):
                 if start is None:
-                    conflicts.append(Conflict(first_start, _("That local time does not exist.")))
+                    when = boundary_to_utc(day, local.time(), zone)
+                    conflicts.append(Conflict(when, _("That local time does not exist that day.")))
                     continue
                 try:
                     found.append(_find_slot(service, practitioner, start, rules, now=now))
                 except BookingError as error:
                     conflicts.append(Conflict(start, error.message))
             if conflicts:
-                raise SeriesConflict(
-                    [
-                        Conflict(
-                            c.start,
-                            c.reason,
-                            alternatives(
-                                service,
-                                c.start,
-                                practitioner_ids=[practitioner.pk],
-                                rules=rules,
-                                count=3,
-                            ),
-                        )
-                        for c in conflicts
-                    ]
-                )
+                raise SeriesConflict(conflicts)  # nothing was written
             series = AppointmentSeries.objects.create(
                 every_days=every_days, count=count, idempotency_key=idempotency_key
             )
@@ -444,15 +503,32 @@ def book_series(
             return booked
 
     try:
-        return _with_lock_retries(attempt)
+        return _with_lock_retries(attempt, conflicts=CONFLICT_RETRIES)
+    except SeriesConflict as error:
+        # The alternatives are looked up after the transaction, not while holding the lock.
+        raise SeriesConflict(
+            [
+                Conflict(
+                    c.start,
+                    c.reason,
+                    alternatives(
+                        service, c.start, practitioner_ids=[practitioner.pk], rules=rules, count=3
+                    ),
+                )
+                for c in error.conflicts
+            ]
+        ) from None
     except IntegrityError as error:
-        if idempotency_key:
-            done = AppointmentSeries.objects.filter(idempotency_key=idempotency_key).first()
-            if done is not None:
-                return list(done.appointments.order_by("start"))
+        if idempotency_key and (done := _series_by_key(idempotency_key)):
+            return done
         raise SlotTaken(
             _("Sorry, one of those times was just taken; please look again.")
         ) from error
+
+
+def _series_by_key(key: str) -> list[Appointment] | None:
+    series = AppointmentSeries.objects.filter(idempotency_key=key).first()
+    return None if series is None else list(series.appointments.order_by("start"))
 
 
 def move(
@@ -470,20 +546,25 @@ def move(
         raise NotBookable(_("This appointment was cancelled."))
     _check_request(service, practitioner, start, rules)
     now = timezone.now()
-    before = {"start": appointment.start.isoformat(), "practitioner": appointment.practitioner_id}
 
     def attempt() -> Appointment:
         with transaction.atomic():
             current = Appointment.objects.select_for_update().get(pk=appointment.pk)
             if not current.is_active:
                 raise NotBookable(_("This appointment was cancelled."))
+            if current.start == start and current.practitioner_id == practitioner.pk:
+                return current  # asked twice: nothing to change, nothing to tell anyone
+            before = {"start": current.start.isoformat(), "practitioner": current.practitioner_id}
+            previous_start = current.start
             slot = _find_slot(
                 service, practitioner, start, rules, now=now, ignore_appointment=current.pk
             )
             blocked = _blocked(service, slot.start, slot.end)
             current.practitioner_id = slot.practitioner_id
             current.location_id = slot.location_id
-            current.room_id = _free_room(service, slot.location_id, blocked, current.pk)
+            current.room_id = _free_room(
+                service, slot.location_id, blocked, current.pk, prefer=current.room_id
+            )
             current.start, current.end = slot.start, slot.end
             current.blocked_start, current.blocked_end = blocked
             current.save(
@@ -508,15 +589,18 @@ def move(
                 },
             )
             transaction.on_commit(
-                _notify("moved", current.pk, previous_start=appointment.start), robust=True
+                _notify("moved", current.pk, previous_start=previous_start), robust=True
             )
             return current
 
     try:
-        return _with_lock_retries(attempt)
+        return _with_lock_retries(attempt, conflicts=CONFLICT_RETRIES)
     except (IntegrityError, SlotTaken) as error:
+        message = (
+            error.message if isinstance(error, SlotTaken) else _("Sorry, that time was just taken.")
+        )
         raise SlotTaken(
-            _("Sorry, that time was just taken."),
+            message,
             alternatives=alternatives(
                 service,
                 start,
@@ -569,17 +653,27 @@ STATUS_CHANGES = {
 
 def set_status(appointment: Appointment, status: str, *, actor: Actor) -> Appointment:
     """Arrived, no-show, completed (and undoing a mistaken one). Cancelling is cancel()."""
-    with transaction.atomic():
-        current = Appointment.objects.select_for_update().get(pk=appointment.pk)
-        if status == current.status:
+    if status not in Status.values:
+        raise NotBookable(_("That is not a status an appointment can have."))
+
+    def attempt() -> Appointment:
+        with transaction.atomic():
+            current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+            if status == current.status:
+                return current
+            if status not in STATUS_CHANGES.get(current.status, set()):
+                raise NotBookable(
+                    _("An appointment that is %(now)s cannot become %(new)s.")
+                    % {"now": current.get_status_display(), "new": Status(status).label}
+                )
+            previous = current.status
+            current.status = status
+            fields = ["status", "updated_at"]
+            if previous == Status.HELD:
+                current.held_until = None  # no longer held for anyone: it is theirs
+                fields.append("held_until")
+            current.save(update_fields=fields)
+            _log(current, actor, "status", {"from": previous, "to": status})
             return current
-        if status not in STATUS_CHANGES.get(current.status, set()):
-            raise NotBookable(
-                _("An appointment that is %(now)s cannot become %(new)s.")
-                % {"now": current.get_status_display(), "new": Status(status).label}
-            )
-        previous = current.status
-        current.status = status
-        current.save(update_fields=["status", "updated_at"])
-        _log(current, actor, "status", {"from": previous, "to": status})
-        return current
+
+    return _with_lock_retries(attempt)

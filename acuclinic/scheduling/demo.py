@@ -12,8 +12,9 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location, Practitioner, Room
 from acuclinic.patients.models import Patient
 
+from .intervals import Interval
 from .models import Appointment, AppointmentEvent, Service, Source, Status, WorkingHours
-from .slots import Rules, find_slots
+from .slots import Inputs, Rules, load_inputs, slots_from
 
 # (slug, needs a room, buffer after in minutes, who offers it)
 SERVICE_RULES: dict[str, tuple[bool, int, tuple[str, ...]]] = {
@@ -132,7 +133,11 @@ def seed(clinic: dict[str, Any], services: list[dict[str, Any]], today: date | N
 
 
 def _appointments(today: date) -> int:
-    """About two thirds of each practitioner's day booked, three weeks back and two ahead."""
+    """About two thirds of each practitioner's day booked, three weeks back and two ahead.
+
+    The schedule is loaded once and kept up to date in memory as appointments are added (the
+    same engine as find_slots, without its queries for every try): the demo is reseeded before
+    many tests."""
     chooser = random.Random(20261125)
     patients = [
         Patient.objects.get_or_create(
@@ -141,29 +146,36 @@ def _appointments(today: date) -> int:
         )[0]
         for n, name in enumerate(PATIENT_NAMES)
     ]
-    services = list(Service.objects.all())
+    services = list(Service.objects.prefetch_related("practitioners"))
+    practitioners = list(Practitioner.objects.all())
+    first, last = today - timedelta(days=21), today + timedelta(days=14)
+    inputs = load_inputs([p.pk for p in practitioners], first, last, needs_room=True)
     now = timezone.now()
-    planned = Rules(notice=False, hours=True)
+    planned = Rules(notice=False, hours=True, online=False)
     made = []
-    day = today - timedelta(days=21)
-    while day <= today + timedelta(days=14):
-        for practitioner in Practitioner.objects.all():
+    day = first
+    while day <= last:
+        for practitioner in practitioners:
             offered = [s for s in services if practitioner in s.practitioners.all()]
             for _attempt in range(8):
                 service = chooser.choice(offered)
-                free = find_slots(
+                free = slots_from(
+                    inputs,
                     service,
+                    [practitioner.pk],
                     first_day=day,
                     last_day=day,
-                    practitioner_ids=[practitioner.pk],
-                    rules=planned,
                     now=now,
+                    rules=planned,
                 )
                 free = [s for s in free if s.start.minute in (0, 30)]
                 if not free or chooser.random() < 0.3:
                     continue
                 slot = chooser.choice(free)
-                room = _room_for(service, slot)
+                blocked = Interval(
+                    slot.start - service.buffer_before, slot.end + service.buffer_after
+                )
+                room = _room_for(service, slot.location_id, blocked, inputs)
                 if service.needs_room and room is None:
                     continue
                 status = Status.CONFIRMED
@@ -175,15 +187,18 @@ def _appointments(today: date) -> int:
                         practitioner=practitioner,
                         service=service,
                         location_id=slot.location_id,
-                        room=room,
+                        room_id=room,
                         start=slot.start,
                         end=slot.end,
-                        blocked_start=slot.start - service.buffer_before,
-                        blocked_end=slot.end + service.buffer_after,
+                        blocked_start=blocked.start,
+                        blocked_end=blocked.end,
                         status=status,
                         source=chooser.choice([Source.ONLINE, Source.ONLINE, Source.PHONE]),
                     )
                 )
+                inputs.busy[practitioner.pk].append(blocked)
+                if room is not None:
+                    inputs.room_busy[slot.location_id][room].append(blocked)
         day += timedelta(days=1)
     AppointmentEvent.objects.bulk_create(
         AppointmentEvent(appointment=a, actor_label="demo data", action="booked") for a in made
@@ -191,10 +206,11 @@ def _appointments(today: date) -> int:
     return len(made) + len(patients)
 
 
-def _room_for(service: Service, slot: Any) -> Room | None:
+def _room_for(service: Service, location_id: int, blocked: Interval, inputs: Inputs) -> int | None:
+    """The first room of the location free for the blocked time (None for a service without)."""
     if not service.needs_room:
         return None
-    blocked_start = slot.start - service.buffer_before
-    blocked_end = slot.end + service.buffer_after
-    taken = Appointment.objects.active().overlapping(blocked_start, blocked_end).values("room_id")
-    return Room.objects.filter(location_id=slot.location_id).exclude(pk__in=taken).first()
+    for room, busy in inputs.room_busy.get(location_id, {}).items():
+        if all(not blocked.overlaps(other) for other in busy):
+            return room
+    return None

@@ -1,6 +1,7 @@
 """Free times for a service, from the database: the ORM edge of the availability engine.
 
-The inputs are fetched in a fixed number of queries (six) whatever the range of days or the
+The inputs are fetched in a fixed number of queries (six: who offers the service, working
+hours, schedule exceptions, time off, rooms, appointments) whatever the range of days or the
 number of appointments; the pure engine in availability.py does the rest.
 """
 
@@ -37,10 +38,11 @@ class Rules:
 
     notice: bool = True  # the service's minimum notice and how far ahead it may be booked
     hours: bool = True  # only inside working hours, on the slot grid, outside time off
+    online: bool = True  # only services that patients may book online
 
 
 ONLINE = Rules()
-STAFF = Rules(notice=False, hours=False)
+STAFF = Rules(notice=False, hours=False, online=False)
 
 
 @dataclass
@@ -181,21 +183,50 @@ def find_slots(
 ) -> list[Slot]:
     """Every free start for `service` on the local days [first_day, last_day], by start time.
 
+    Only what could really be booked: an inactive service has no free times, nor (for online
+    rules) one that is not bookable online; only active practitioners who offer the service
+    are asked (everyone who does when `practitioner_ids` is None: "any practitioner").
     Each location's days are its own local days. `ignore_appointments` answers "would this
     time be bookable on an empty calendar?" (to tell a taken time from a wrong one).
     """
-    if practitioner_ids is None:
-        practitioner_ids = offering(service)
-    if not practitioner_ids or last_day < first_day:
+    if not service.is_active or (rules.online and not service.bookable_online):
         return []
-    now = now or timezone.now()
+    if last_day < first_day:
+        return []
+    who = offering(service, among=practitioner_ids)
+    if not who:
+        return []
     inputs = load_inputs(
-        practitioner_ids,
+        who,
         first_day,
         last_day,
         needs_room=service.needs_room,
         ignore_appointment=ignore_appointment,
     )
+    return slots_from(
+        inputs,
+        service,
+        who,
+        first_day=first_day,
+        last_day=last_day,
+        now=now or timezone.now(),
+        rules=rules,
+        ignore_appointments=ignore_appointments,
+    )
+
+
+def slots_from(
+    inputs: Inputs,
+    service: Service,
+    practitioner_ids: Sequence[int],
+    *,
+    first_day: date,
+    last_day: date,
+    now: datetime,
+    rules: Rules = ONLINE,
+    ignore_appointments: bool = False,
+) -> list[Slot]:
+    """find_slots' pure half: the free starts in inputs already loaded (no queries)."""
     engine_service = service.as_engine_service()
     earliest, latest = bounds(service, now, rules)
     duration = service.duration
@@ -223,13 +254,14 @@ def find_slots(
     return found
 
 
-def offering(service: Service) -> list[int]:
-    """Who may be booked for the service, in a stable order."""
-    return list(
-        Practitioner.objects.filter(services=service, is_active=True)
-        .order_by("name", "id")
-        .values_list("id", flat=True)
-    )
+def offering(service: Service, among: Sequence[int] | None = None) -> list[int]:
+    """Who may be booked for the service (of `among`, when given), in a stable order."""
+    who = Practitioner.objects.filter(services=service, is_active=True)
+    if among is not None:
+        if not among:
+            return []
+        who = who.filter(pk__in=list(among))
+    return list(who.order_by("name", "id").values_list("id", flat=True))
 
 
 def nearest(slots: Iterable[Slot], to: datetime, count: int = 6) -> list[Slot]:
