@@ -232,3 +232,27 @@ def test_the_database_worker_sends_each_message_once(demo, settings, smtp_server
     call_command("db_worker", "--batch", "--queue-name", "*")
     assert len(smtp_server.messages) == 2
     assert Appointment.objects.get(pk=appointment.pk).messages.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_messages_and_sends_failed_ones_again(
+    client, django_user_model, smtp_server, settings, book, django_capture_on_commit_callbacks
+) -> None:
+    working = settings.MAILERS
+    settings.MAILERS = {"default": mailer_from_url(f"smtp://127.0.0.1:{closed_port()}")}
+    with django_capture_on_commit_callbacks(execute=True):
+        book(local("2027-05-03 09:00"))
+    OutgoingMessage.objects.update(status=MessageStatus.FAILED)
+    settings.MAILERS = working
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "pw-12345-x")
+    client.force_login(admin)
+    url = "/admin/notifications/outgoingmessage/"
+    page = client.get(url)
+    assert page.status_code == 200 and PATIENT_EMAIL in page.content.decode()
+    ids = [str(pk) for pk in OutgoingMessage.objects.values_list("pk", flat=True)]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "send_again", "_selected_action": ids})
+    assert response.status_code == 302
+    assert len(smtp_server.messages) == 2
+    detail = client.get(f"{url}{ids[0]}/change/")
+    assert detail.status_code == 200
