@@ -46,6 +46,7 @@ serve: migrate
 	@$(PY) manage.py collectstatic --noinput -v0
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py db_worker & \
+	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; $(PY) manage.py sweep; done ) & \
 	DEBUG=0 $(VENV)/bin/gunicorn acuclinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
 lint: install
