@@ -3,6 +3,8 @@
 The freed time is held for that patient (a `held` appointment, so nobody else can take it)
 until they accept through the link in their e-mail or the offer expires; then it goes to the
 next in line. First come, first served: entries are offered in the order they were made.
+A patient is offered a given time once: declining it or letting it expire puts them back in
+line for other times, not for that one.
 """
 
 import functools
@@ -11,6 +13,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from acuclinic.clinic.models import Practitioner, default_clinic
 from acuclinic.patients.models import Patient
@@ -26,6 +29,12 @@ from .models import (
 )
 
 WAITLIST = booking.Actor("waitlist")
+# A hold keeps to the working hours and the grid; notice does not apply (the time is near).
+HOLD = booking.slot_finder.Rules(notice=False, hours=True, online=False)
+
+
+class _EntryGone(Exception):
+    """The entry was withdrawn or offered another time while this one was being held."""
 
 
 def join(
@@ -37,7 +46,7 @@ def join(
     latest: date,
 ) -> WaitlistEntry:
     if latest < earliest:
-        raise booking.NotBookable("The last day must not be before the first.")
+        raise booking.NotBookable(_("The last day must not be before the first."))
     entry, _created = WaitlistEntry.objects.get_or_create(
         patient=patient,
         service=service,
@@ -67,6 +76,7 @@ def _candidates(appointment: Appointment) -> list[WaitlistEntry]:
             service__practitioners=appointment.practitioner_id,
         )
         .exclude(pk__in=already_offered)
+        .exclude(patient=appointment.patient_id)  # who just cancelled it does not want it
         .select_related("patient", "service")
         .order_by("created_at", "id")
     )
@@ -87,26 +97,34 @@ def offer_freed_time(appointment_id: int, *, now: datetime | None = None) -> Wai
         return None
     for entry in _candidates(freed):
         try:
-            held = booking.book(
-                service=freed.service,
-                practitioner=freed.practitioner,
-                start=freed.start,
-                patient=entry.patient,
-                actor=WAITLIST,
-                source=Source.WAITLIST,
-                rules=booking.slot_finder.Rules(notice=False, hours=True),
-                status=Status.HELD,
-                held_until=expires_at,
-                notify=False,
-            )
+            # The hold and its offer are written together: a hold without an offer would
+            # keep the time from everyone, with nothing to ever release it.
+            with transaction.atomic():
+                held = booking.book(
+                    service=freed.service,
+                    practitioner=freed.practitioner,
+                    start=freed.start,
+                    patient=entry.patient,
+                    actor=WAITLIST,
+                    source=Source.WAITLIST,
+                    rules=HOLD,
+                    status=Status.HELD,
+                    held_until=expires_at,
+                    notify=False,
+                )
+                taken = WaitlistEntry.objects.filter(
+                    pk=entry.pk, state=WaitlistEntry.State.WAITING
+                ).update(state=WaitlistEntry.State.OFFERED)
+                if not taken:  # withdrawn or offered something else meanwhile
+                    raise _EntryGone
+                offer = WaitlistOffer.objects.create(
+                    entry=entry, appointment=held, expires_at=expires_at
+                )
+                transaction.on_commit(functools.partial(_send_offer, offer.pk), robust=True)
+        except _EntryGone:
+            continue
         except booking.BookingError:
             return None  # someone booked the time already: nothing to offer
-        with transaction.atomic():
-            offer = WaitlistOffer.objects.create(
-                entry=entry, appointment=held, expires_at=expires_at
-            )
-            WaitlistEntry.objects.filter(pk=entry.pk).update(state=WaitlistEntry.State.OFFERED)
-            transaction.on_commit(functools.partial(_send_offer, offer.pk), robust=True)
         return offer
     return None
 
@@ -129,10 +147,14 @@ def accept(offer: WaitlistOffer, *, now: datetime | None = None) -> Appointment:
         appointment = offer.appointment
         if offer.accepted_at is not None:
             return appointment
-        if offer.released_at is not None or offer.expires_at <= now:
-            raise OfferGone("Sorry, this offer has expired and the time went to someone else.")
-        booking.set_status(appointment, Status.CONFIRMED, actor=booking.PATIENT_LINK)
-        Appointment.objects.filter(pk=appointment.pk).update(held_until=None)
+        if (
+            offer.released_at is not None
+            or offer.expires_at <= now
+            or appointment.status == Status.CANCELLED
+        ):
+            raise OfferGone(_("Sorry, this offer has expired and the time went to someone else."))
+        if appointment.status == Status.HELD:
+            booking.set_status(appointment, Status.CONFIRMED, actor=booking.PATIENT_LINK)
         offer.accepted_at = now
         offer.save(update_fields=["accepted_at"])
         WaitlistEntry.objects.filter(pk=offer.entry_id).update(state=WaitlistEntry.State.BOOKED)
@@ -157,12 +179,22 @@ def release_expired(now: datetime | None = None) -> int:
 
 def _release(offer_id: int, *, back_to_waiting: bool) -> int:
     with transaction.atomic():
-        claimed = WaitlistOffer.objects.filter(
-            pk=offer_id, accepted_at__isnull=True, released_at__isnull=True
-        ).update(released_at=timezone.now())
-        if not claimed:
+        offer = (
+            WaitlistOffer.objects.select_for_update()
+            .select_related("appointment")
+            .filter(pk=offer_id, accepted_at__isnull=True, released_at__isnull=True)
+            .first()
+        )
+        if offer is None:
             return 0
-        offer = WaitlistOffer.objects.select_related("appointment").get(pk=offer_id)
+        if offer.appointment.status not in (Status.HELD, Status.CANCELLED):
+            # Staff confirmed the held time (the patient phoned, say): it is taken, not free.
+            offer.accepted_at = timezone.now()
+            offer.save(update_fields=["accepted_at"])
+            WaitlistEntry.objects.filter(pk=offer.entry_id).update(state=WaitlistEntry.State.BOOKED)
+            return 0
+        offer.released_at = timezone.now()
+        offer.save(update_fields=["released_at"])
         if back_to_waiting:
             WaitlistEntry.objects.filter(
                 pk=offer.entry_id, state=WaitlistEntry.State.OFFERED
