@@ -72,7 +72,13 @@ def _gap_message(day: date, at: time, zone: ZoneInfo) -> str:
     }
 
 
-class LocalTimeForm(forms.Form):
+class CalendarForm(forms.Form):
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        kwargs.setdefault("label_suffix", "")  # labels read "Date", not "Date:"
+        super().__init__(*args, **kwargs)
+
+
+class LocalTimeForm(CalendarForm):
     """A date, a time and a practitioner, or a `pick` button that names all three."""
 
     practitioner = forms.ModelChoiceField(
@@ -195,7 +201,7 @@ class MoveForm(LocalTimeForm):
         field.label = _("With")
 
 
-class CancelForm(forms.Form):
+class CancelForm(CalendarForm):
     reason = forms.CharField(
         label=gettext_lazy("Reason (optional)"),
         required=False,
@@ -214,14 +220,21 @@ STATUS_ACTIONS = {
 }
 
 
-class StatusForm(forms.Form):
+# Undoing a mistaken mark reads as such: a completed visit goes "back to arrived".
+UNDO_LABELS = {
+    (Status.COMPLETED, Status.ARRIVED): gettext_lazy("Back to arrived"),
+    (Status.HELD, Status.CONFIRMED): gettext_lazy("Confirm"),
+}
+
+
+class StatusForm(CalendarForm):
     status = forms.ChoiceField(
         choices=list(STATUS_ACTIONS.items()),
         error_messages={"invalid_choice": gettext_lazy("That is not a status the desk can set.")},
     )
 
 
-class TimeOffForm(forms.Form):
+class TimeOffForm(CalendarForm):
     practitioner = forms.ModelChoiceField(
         Practitioner.objects.all(),
         label=gettext_lazy("Practitioner"),

@@ -25,7 +25,7 @@ from acuclinic.scheduling import booking
 from acuclinic.scheduling.models import Appointment, Status, TimeOff
 
 from .calendar_access import calendar_staff
-from .calendar_forms import STATUS_ACTIONS, TimeOffForm
+from .calendar_forms import STATUS_ACTIONS, UNDO_LABELS, TimeOffForm
 from .calendar_queries import (
     MAX_DAY,
     MIN_DAY,
@@ -83,8 +83,13 @@ def calendar_url(**params: object) -> str:
 
 def status_actions(appointment: Appointment) -> list[tuple[str, str]]:
     """The status buttons that make sense now (booking.py decides what is allowed)."""
-    allowed = booking.STATUS_CHANGES.get(Status(appointment.status), set())
-    return [(value, str(label)) for value, label in STATUS_ACTIONS.items() if value in allowed]
+    current = Status(appointment.status)
+    allowed = booking.STATUS_CHANGES.get(current, set())
+    return [
+        (value, str(UNDO_LABELS.get((current, value), label)))
+        for value, label in STATUS_ACTIONS.items()
+        if value in allowed
+    ]
 
 
 # --- what the page shows -------------------------------------------------------------------

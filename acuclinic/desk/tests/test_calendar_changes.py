@@ -25,6 +25,10 @@ def url(appointment: Appointment, action: str = "") -> str:
     return f"/desk/calendar/appointments/{appointment.pk}/{action + '/' if action else ''}"
 
 
+def detail_html(staff, appointment: Appointment) -> str:  # type: ignore[no-untyped-def]
+    return staff.get(url(appointment)).content.decode()
+
+
 def text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
 
@@ -179,6 +183,12 @@ def test_marking_arrived_then_completed(staff, owner, appointment) -> None:
     staff.post(url(appointment, "status"), {"status": "completed"})
     appointment.refresh_from_db()
     assert appointment.status == Status.COMPLETED
+    # A completed visit offers only the undo, worded as one.
+    buttons = re.findall(
+        r'<button class="button button-small[^"]*" type="submit">([^<]+)<',
+        detail_html(staff, appointment),
+    )
+    assert buttons == ["Back to arrived"]
 
 
 def test_no_show_from_the_days_list_with_htmx(staff, appointment) -> None:
