@@ -521,7 +521,7 @@ def figure_4(server: Server, install_: Install, big: dict, args: argparse.Namesp
         len((o.json() or {}).get("slots", [])) for o in good if by_path[o.request.path][0] == "any"
     ]
     return Figure(
-        "4",
+        "4" if install_.name == "big" else f"4-{install_.name.removeprefix('big-')}",
         f"365,000 appts, availability p95 ({install_.database})",
         f"<= {BIG_P95_MS:g} ms",
         f"{overall:.0f} ms (one {parts['one practitioner'][0]:.0f}, any {parts['any'][0]:.0f}; "
