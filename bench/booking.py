@@ -47,6 +47,7 @@ from run import (
     free_port,
     manage,
     percentile,
+    process_tree_cpu,
     run_round,
     stop_server,
     summarise,
@@ -216,6 +217,12 @@ def get_json(server: Server, path: str, timeout: float = 30.0) -> dict:
     return json.loads(outcome.body)
 
 
+def cpu_used(server: Server, before: float | None) -> float | None:
+    """CPU seconds gunicorn (master and workers) used since `before` (Linux /proc)."""
+    after = process_tree_cpu(server.proc.pid)
+    return None if before is None or after is None else after - before
+
+
 def statuses(outcomes: list[Outcome]) -> dict[str, int]:
     counts: dict[str, int] = {}
     for o in outcomes:
@@ -328,7 +335,9 @@ def figure_2(server: Server, install_: Install, clinic: dict, count: int) -> Fig
         ]
         for n in range(count)
     ]
+    cpu_before = process_tree_cpu(server.proc.pid)
     run = run_clients(server.port, jobs)
+    cpu = cpu_used(server, cpu_before)
     outcomes = run.flat
     wall = run.ended - run.began
     counts = statuses(outcomes)
@@ -365,6 +374,7 @@ def figure_2(server: Server, install_: Install, clinic: dict, count: int) -> Fig
             "wall_seconds": wall,
             "p50_ms": ms(percentile(latencies, 50)),
             "max_ms": ms(latencies[-1]),
+            "server_cpu_ms_per_request": ms(cpu / len(outcomes)) if cpu else None,
             "refusals_with_detail": polite,
             "refusals_with_alternatives": with_alternatives,
             "database": rows,
@@ -416,7 +426,9 @@ def figure_3(server: Server, install_: Install, clinic: dict, args: argparse.Nam
         booking_requests(clinic, c, args.booking_clients, install_.name)
         for c in range(args.booking_clients)
     ]
+    cpu_before = process_tree_cpu(server.proc.pid)
     run = run_clients(server.port, jobs, seconds=args.booking_seconds)
+    cpu = cpu_used(server, cpu_before)
     outcomes = run.flat
     wall = run.ended - run.began
     booked = sum(1 for o in outcomes if o.status == 201)
@@ -444,8 +456,9 @@ def figure_3(server: Server, install_: Install, clinic: dict, args: argparse.Nam
         f"3-{install_.name}",
         f"{args.booking_clients} clients booking ({install_.database})",
         f">= {BOOKINGS_PER_SECOND:g}/s, 0 errors",
-        f"{rate:.1f}/s ({booked} in {wall:.1f} s, p95 "
-        f"{ms(percentile(latencies, 95)) if latencies else float('nan'):.0f} ms), "
+        f"{rate:.1f}/s ({booked} in {wall:.1f} s; p95 "
+        f"{ms(percentile(latencies, 95)) if latencies else float('nan'):.0f} ms; server CPU "
+        f"{ms(cpu / len(outcomes)) if cpu and outcomes else float('nan'):.1f} ms each), "
         f"{errors} errors",
         ok,
         errors + len(problems),
@@ -457,6 +470,8 @@ def figure_3(server: Server, install_: Install, clinic: dict, args: argparse.Nam
             "statuses": statuses(outcomes),
             "p50_ms": ms(percentile(latencies, 50)) if latencies else None,
             "p95_ms": ms(percentile(latencies, 95)) if latencies else None,
+            "server_cpu_ms_per_request": ms(cpu / len(outcomes)) if cpu and outcomes else None,
+            "client_cpu_ms_per_request": ms(run.cpu_seconds / len(outcomes)) if outcomes else None,
             "database": rows,
             "log_problems": problems[:10],
             "error_samples": samples(outcomes, {None, *range(300, 600)} - {201}),
@@ -489,7 +504,9 @@ def figure_4(server: Server, install_: Install, big: dict, args: argparse.Namesp
     since = log_size(server)
     clients = 2
     jobs = [[Request("GET", q[3]) for q in queries[n::clients]] for n in range(clients)]
+    cpu_before = process_tree_cpu(server.proc.pid)
     run = run_clients(server.port, jobs, seconds=args.big_seconds, timeout=60)
+    cpu = cpu_used(server, cpu_before)
     outcomes = run.flat
     by_path = {q[3]: q for q in queries}
     good = [o for o in outcomes if o.status == 200]
@@ -536,6 +553,7 @@ def figure_4(server: Server, install_: Install, big: dict, args: argparse.Namesp
             "p95_ms": overall,
             "p50_ms": overall_p50,
             "by_kind": {k: {"p95_ms": v[0], "p50_ms": v[1], "n": v[2]} for k, v in parts.items()},
+            "server_cpu_ms_per_request": ms(cpu / len(outcomes)) if cpu and outcomes else None,
             "response_bytes_median": statistics.median(sizes) if sizes else None,
             "response_bytes_max": max(sizes, default=None),
             "slots_per_any_answer_median": statistics.median(slots_any) if slots_any else None,

@@ -94,6 +94,7 @@ def call(port: int, req: Request, timeout: float = 10.0) -> Outcome:
 class Run:
     began: float  # when the clients were released (time.monotonic())
     outcomes: list[list[Outcome]]  # per client, in order
+    cpu_seconds: float = 0.0  # used by this process (the clients) meanwhile
 
     @property
     def flat(self) -> list[Outcome]:
@@ -131,6 +132,7 @@ def run_clients(
     ]
     for thread in threads:
         thread.start()
+    cpu = time.process_time()
     began[0] = time.monotonic()
     ready.wait()  # every thread is at the barrier: go
     bound = (seconds or 0) + timeout + 60
@@ -138,4 +140,4 @@ def run_clients(
         thread.join(timeout=max(1.0, began[0] + bound - time.monotonic()))
         if thread.is_alive():
             raise TimeoutError(f"a client did not finish within {bound:.0f} s")
-    return Run(began[0], outcomes)
+    return Run(began[0], outcomes, time.process_time() - cpu)
