@@ -14,7 +14,6 @@ from ninja import Header, Query, Router, Status
 from pydantic import StringConstraints
 
 from acuclinic.clinic.models import Practitioner
-from acuclinic.scheduling import booking
 from acuclinic.scheduling.models import Service
 from acuclinic.scheduling.slots import find_slots
 
@@ -103,13 +102,7 @@ def create_booking(
     flow.check_start(service, payload.start)
     start = payload.start.astimezone(UTC)
     key = flow.idempotency_key(idempotency_key, payload, start)
-    patient, created = flow.patient_for(payload)
-    try:
-        appointment = flow.book(service, practitioner, start, patient, key)
-    except booking.BookingError:
-        if created:
-            flow.forget(patient)
-        raise
+    appointment = flow.book(service, practitioner, start, payload, key)
     return Status(201, present.booking(appointment))
 
 

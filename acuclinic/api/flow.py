@@ -8,7 +8,7 @@ import hashlib
 from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import ProtectedError, Value
+from django.db.models import Exists, OuterRef, ProtectedError, Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -48,10 +48,17 @@ def practitioner_for(service: Service, slug: str, source: str) -> Practitioner |
     """The practitioner asked for, or None for "any"."""
     if slug == ANY:
         return None
-    found = Practitioner.objects.filter(slug=slug, is_active=True).first()
+    offers = Service.practitioners.through.objects.filter(
+        service=service, practitioner=OuterRef("pk")
+    )
+    found = (
+        Practitioner.objects.filter(slug=slug, is_active=True)
+        .annotate(offers=Exists(offers))
+        .first()
+    )
     if found is None:
         raise field_error(source, "practitioner", _("No practitioner with this slug."))
-    if not service.practitioners.filter(pk=found.pk).exists():
+    if not found.offers:
         raise field_error(
             source,
             "practitioner",
@@ -127,14 +134,34 @@ def book(
     service: Service,
     practitioner: Practitioner | None,
     start: datetime,
+    request: BookingIn,
+    key: str | None,
+) -> Appointment:
+    """Book with the practitioner asked for, or with the first one free at `start`.
+
+    A time already taken is refused before anything is written (the losers of a rush for one
+    slot then cost a read, not a write lock); the patient record is made only for a time that
+    looked free, and removed again if the booking still fails.
+    """
+    if key and (done := Appointment.objects.filter(idempotency_key=key).first()):
+        return done  # a retry: answer before looking for a time that is now taken
+    candidates = _candidates(service, practitioner, start)
+    patient, created = patient_for(request)
+    try:
+        return _first_that_books(service, candidates, start, patient, key)
+    except booking.BookingError:
+        if created:
+            forget(patient)
+        raise
+
+
+def _first_that_books(
+    service: Service,
+    candidates: list[Practitioner],
+    start: datetime,
     patient: Patient,
     key: str | None,
 ) -> Appointment:
-    """Book with the practitioner asked for, or with the first one free at `start`."""
-    if key and (done := Appointment.objects.filter(idempotency_key=key).first()):
-        # A retry: answer before looking for a free practitioner, who is now gone.
-        return done
-    candidates = [practitioner] if practitioner is not None else _free_at(service, start)
     taken: booking.SlotTaken | None = None
     for candidate in candidates:
         try:
@@ -150,40 +177,67 @@ def book(
             )
         except booking.SlotTaken as error:
             taken = taken or error  # someone was quicker: try the next one free
-    assert taken is not None
+    if taken is None:
+        raise booking.NotBookable(_("That is not one of the times that can be booked."))
     raise taken
 
 
+def _candidates(
+    service: Service, practitioner: Practitioner | None, start: datetime
+) -> list[Practitioner]:
+    """Who to try, in order; or the refusal, when it is clear before writing anything."""
+    if practitioner is None:
+        return _free_at(service, start)
+    # Busy then: taken if it is one of the times offered, else book() says what is wrong.
+    if _overlaps(service, practitioner, start) and _on_grid(service, start, [practitioner.pk]):
+        raise _taken(service, start)
+    return [practitioner]  # book() checks everything else
+
+
+def _overlaps(service: Service, practitioner: Practitioner, start: datetime) -> bool:
+    """Whether an appointment is in the way, buffers included (one indexed query)."""
+    blocked = (start - service.buffer_before, start + service.duration + service.buffer_after)
+    appointments = Appointment.objects.active().overlapping(*blocked)
+    return appointments.filter(practitioner=practitioner).exists()
+
+
+def _around(start: datetime) -> dict[str, date]:
+    return {
+        "first_day": (start - timedelta(days=1)).date(),
+        "last_day": (start + timedelta(days=1)).date(),
+    }
+
+
+def _on_grid(service: Service, start: datetime, ids: list[int]) -> bool:
+    """Whether `start` would be offered on an empty calendar (a time taken, not a wrong one)."""
+    empty = slot_finder.find_slots(
+        service, **_around(start), practitioner_ids=ids, ignore_appointments=True
+    )
+    return any(s.start == start for s in empty)
+
+
+def _taken(service: Service, start: datetime) -> booking.SlotTaken:
+    return booking.SlotTaken(
+        _("Sorry, that time was just taken."), alternatives=booking.alternatives(service, start)
+    )
+
+
 def _free_at(service: Service, start: datetime) -> list[Practitioner]:
-    """Who is free at `start`, in the usual order; when nobody is, a refusal that says whether
-    the time was taken or is not a bookable time at all."""
-    first, last = (start - timedelta(days=1)).date(), (start + timedelta(days=1)).date()
-    offering = slot_finder.offering(service)
-    if not offering:
+    """Everyone free at `start`, in the usual order; when nobody is, the refusal."""
+    ids = slot_finder.offering(service)
+    if not ids:
         raise booking.NotBookable(
             _("No one offers this service online at the moment; please call the clinic.")
         )
-    free = {
-        s.practitioner_id
-        for s in slot_finder.find_slots(service, first_day=first, last_day=last)
-        if s.start == start
-    }
+    found = slot_finder.find_slots(service, **_around(start), practitioner_ids=ids)
+    free = {s.practitioner_id for s in found if s.start == start}
     if free:
         by_id = Practitioner.objects.in_bulk(free)
-        return [by_id[pk] for pk in offering if pk in free]
-    on_grid = any(
-        s.start == start
-        for s in slot_finder.find_slots(
-            service, first_day=first, last_day=last, ignore_appointments=True
-        )
-    )
-    if on_grid:
-        raise booking.SlotTaken(
-            _("Sorry, that time was just taken."),
-            alternatives=booking.alternatives(service, start),
-        )
+        return [by_id[pk] for pk in ids if pk in free]
+    if _on_grid(service, start, ids):
+        raise _taken(service, start)
     # Not a time anyone could be booked at: book() with the first explains why (notice, grid).
-    return [Practitioner.objects.get(pk=offering[0])]
+    return [Practitioner.objects.get(pk=ids[0])]
 
 
 # --- cancelling -----------------------------------------------------------------------------

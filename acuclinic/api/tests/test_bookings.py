@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from acuclinic.patients.models import Patient
@@ -124,6 +125,17 @@ def test_the_same_time_twice_is_taken_with_alternatives(api, tuesday) -> None:
     # The refused caller left no patient record behind.
     assert Patient.objects.count() == patients + 1
     assert not Patient.objects.filter(email="late.comer@example.net").exists()
+
+
+def test_a_taken_time_is_refused_without_writing_anything(api, tuesday) -> None:
+    """The losers of a rush for one slot cost a read each, not the database's write lock."""
+    slot = first_free(api, tuesday)
+    assert api.book(body(slot["start"])).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        response = api.book(body(slot["start"], email="rush@example.net"))
+    assert response.status_code == 409
+    writes = [q["sql"] for q in queries if q["sql"].split()[0] in {"INSERT", "UPDATE", "DELETE"}]
+    assert writes == []
 
 
 def test_an_idempotency_key_makes_a_retry_one_booking(api, tuesday) -> None:
