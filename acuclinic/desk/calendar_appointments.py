@@ -79,7 +79,7 @@ def _times(found: Sequence[slots.Slot]) -> list[dict[str, Any]]:
 
 
 def search_patients(query: str) -> list[Patient]:
-    query = query.strip()
+    query = query.replace("\x00", "").strip()  # PostgreSQL refuses NUL in any string
     if len(query) < 2:
         return []
     match = Q(full_name__icontains=query) | Q(email__icontains=query) | Q(phone__icontains=query)

@@ -69,8 +69,9 @@ def safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if (
         target.startswith(CALENDAR_ROOT)
-        and url_has_allowed_host_and_scheme(target, {request.get_host()})
+        and target.isprintable()  # no header-splitting newlines, no NUL
         and "\\" not in target
+        and url_has_allowed_host_and_scheme(target, {request.get_host()})
     ):
         return target
     return fallback
