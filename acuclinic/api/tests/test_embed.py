@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import expect
 
@@ -121,6 +122,14 @@ def test_the_snippet_renders_a_button_and_the_next_free_times(demo, live_server,
     # The visible text is the clinic's local time, with the zone's abbreviation.
     assert re.search(r"M[SD]T", times.first.inner_text())
     assert len(api_calls) == 1 and "service=acupuncture-back-pain" in api_calls[0]
+    # What the snippet adds keeps the host page accessible (contrast, names, list markup).
+    results = Axe().run(page, context=".acuclinic-embed")
+    serious = [
+        (v["id"], [n["target"] for n in v["nodes"]][:3])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
 
 
 @pytest.mark.browser

@@ -18,12 +18,12 @@
   var STYLE_ID = "acuclinic-embed-style";
   var CSS =
     ".acuclinic-embed{font:inherit;margin:.5rem 0}" +
-    ".acuclinic-embed-button{display:inline-block;padding:.6rem 1rem;min-height:44px;box-sizing:border-box;" +
+    ".acuclinic-embed-button{display:inline-flex;align-items:center;padding:.6rem 1rem;min-height:44px;box-sizing:border-box;" +
     "border-radius:8px;background:#1f5f4a;color:#fff;font-weight:600;text-decoration:none}" +
     ".acuclinic-embed-button:hover{background:#174a3a}" +
     ".acuclinic-embed a:focus-visible{outline:3px solid #c77700;outline-offset:2px}" +
     ".acuclinic-embed-times{list-style:none;margin:.5rem 0 0;padding:0;display:flex;flex-wrap:wrap;gap:.5rem}" +
-    ".acuclinic-embed-times a{display:inline-block;padding:.4rem .7rem;min-height:44px;box-sizing:border-box;" +
+    ".acuclinic-embed-times a{display:inline-flex;align-items:center;padding:.4rem .7rem;min-height:44px;box-sizing:border-box;" +
     "border:2px solid #1f5f4a;border-radius:8px;color:#1f5f4a;background:#fff;text-decoration:none}";
 
   function clamp(value, low, high, fallback) {
