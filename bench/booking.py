@@ -289,8 +289,9 @@ def figure_1(server: Server, clinic: dict, args: argparse.Namespace, db: str) ->
             "1",
             f"availability 30 d / 1,000 appts, p95 ({db})",
             f"<= {AVAILABILITY_P95_MS:g} ms",
-            f"{avail_row['p95_ms']:.1f} ms (p50 {avail_row['p50_ms']:.1f}, "
-            f"{avail_row['requests']} req, {args.concurrency} clients)",
+            f"{avail_row['p95_ms']:.1f} ms (p50 {avail_row['p50_ms']:.1f}; {avail_row['requests']}"
+            f" req, {args.concurrency} clients; server CPU "
+            f"{avail_row['server_cpu_ms_per_request'] or float('nan'):.1f} ms each)",
             avail_row["p95_ms"] <= AVAILABILITY_P95_MS and errors == 0,
             errors,
             details,
