@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # A date and a time, then anything (seconds, fraction, offset) for pydantic to check. Plain
 # numbers are refused: pydantic would read them as Unix timestamps, which is not our contract.
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
@@ -24,7 +24,7 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG, max_length=50)]
 
 
 def _iso_date(value: object) -> object:
-    if isinstance(value, str) and not ISO_DATE.match(value):
+    if isinstance(value, str) and not ISO_DATE.fullmatch(value):
         raise ValueError("Use a date in the form YYYY-MM-DD.")
     return value
 

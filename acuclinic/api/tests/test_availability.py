@@ -140,6 +140,7 @@ def test_local_offsets_follow_daylight_saving_time(api) -> None:
         ({"service": SERVICE, "start": "27-1-5"}, "start"),
         ({"service": SERVICE, "start": "1800000000"}, "start"),
         ({"service": SERVICE, "start": "2027-W01-1"}, "start"),
+        ({"service": SERVICE, "start": "2027-01-05\n"}, "start"),
         ({"service": SERVICE, "start": "2020-01-06"}, "start"),
         ({"service": SERVICE, "start": "9999-12-31"}, "start"),
         ({"service": SERVICE, "start": "0001-01-01"}, "start"),
