@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,7 @@ from .calendar_forms import (
     pick_value,
 )
 from .calendar_queries import MAX_DAY, MIN_DAY, describe, when
-from .calendar_views import pick_location, render_local, safe_next, status_actions
+from .calendar_views import calendar_url, pick_location, render_local, safe_next, status_actions
 
 SEARCH_LIMIT = 10
 INITIAL_FIELDS = (
@@ -55,7 +55,7 @@ INITIAL_FIELDS = (
 )
 
 
-def _related() -> Any:
+def _related() -> QuerySet[Appointment]:
     return Appointment.objects.select_related(
         "patient", "service", "practitioner", "room", "location"
     )
@@ -87,10 +87,8 @@ def search_patients(query: str) -> list[Patient]:
 
 
 def _chosen_patient(value: object) -> Patient | None:
-    text = str(value or "")
-    if not text.isascii() or not text.isdigit() or len(text) > 12:
-        return None
-    return Patient.objects.filter(pk=int(text)).first()
+    pk = _int(value)
+    return Patient.objects.filter(pk=pk).first() if pk is not None else None
 
 
 def free_starts(service: Service, practitioner: Practitioner, day: date) -> list[slots.Slot]:
@@ -136,6 +134,7 @@ def _free_times_for(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _int(value: object) -> int | None:
+    """An id from a query string or form, or None for anything that is not one."""
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 12 else None
 
@@ -271,8 +270,9 @@ def _detail(
         "refusal": refusal,
         "alternatives": _times(refusal.alternatives) if refusal else [],
         "history": history,
-        "week_url": reverse("desk:calendar")
-        + f"?view=week&date={week.isoformat()}&show=practitioner:{appointment.practitioner.slug}",
+        "week_url": calendar_url(
+            view="week", date=week, show=f"practitioner:{appointment.practitioner.slug}"
+        ),
     }
     return render_local(request, "desk/calendar/appointment.html", context, zone)
 

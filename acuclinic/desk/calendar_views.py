@@ -43,11 +43,11 @@ CALENDAR_ROOT = "/desk/calendar/"
 
 
 def render_local(
-    request: HttpRequest, template: str, context: dict[str, Any], zone: ZoneInfo, status: int = 200
+    request: HttpRequest, template: str, context: dict[str, Any], zone: ZoneInfo
 ) -> HttpResponse:
     """Render with the location's zone active, so every time on the page is its local time."""
     with timezone.override(zone):
-        return render(request, template, {"zone": zone, **context}, status=status)
+        return render(request, template, {"zone": zone, **context})
 
 
 def pick_location(request: HttpRequest) -> tuple[list[Location], Location]:

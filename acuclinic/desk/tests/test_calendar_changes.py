@@ -38,7 +38,7 @@ def test_the_detail_page(staff, appointment, monday) -> None:
     assert "Rowan Quillfeather: Cupping" in html
     assert 'href="tel:(303) 555-0177"' in html and "rowan@example.org" in html
     assert "Back to Lena Qiao\N{RIGHT SINGLE QUOTATION MARK}s week" in html
-    assert f"date={monday}&amp;show=practitioner:lena-qiao" in html
+    assert f"view=week&amp;date={monday}&amp;show=practitioner%3Alena-qiao" in html
     for label in ("Arrived", "No-show", "Completed", "Move the appointment", "Cancel the"):
         assert label in html
     assert 'value="10:00"' in html  # the move form starts at the current time
