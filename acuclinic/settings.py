@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_htmx",
+    "ninja",
     "django_tasks_db",
     "allauth",
     "allauth.account",
@@ -236,6 +237,12 @@ ACCOUNT_ALLOW_REGISTRATION = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "acuclinic.clinic.auth.ClinicAccountAdapter"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
+
+# The booking API (/api/): POSTs per client address, in django-ninja's rate syntax; empty = no limit.
+API_BOOKING_RATE = os.environ.get("API_BOOKING_RATE", "30/min") or None
+if os.environ.get("NINJA_NUM_PROXIES"):
+    # Behind N reverse proxies, trust the last N addresses in X-Forwarded-For for rate limits.
+    NINJA_NUM_PROXIES = envint("NINJA_NUM_PROXIES", 0)
 
 # Reader comments: spam defences that need no third-party service.
 COMMENT_MIN_FILL_SECONDS = envint("COMMENT_MIN_FILL_SECONDS", 3)
