@@ -1,9 +1,12 @@
 """Signed links for patients: manage (cancel, reschedule) an appointment, answer a waitlist offer.
 
-The token is the appointment's (or offer's) public UUID signed with SECRET_KEY, so a link
-cannot be guessed from another and reveals nothing; the views still check the cancellation
-window and the appointment's state.
+The token is a public UUID (the appointment's; for an offer, its held appointment's; the
+waitlist entry's) signed with SECRET_KEY and a salt per kind of link, so a link cannot be
+guessed, forged, taken from another or used as another kind, and reveals nothing (no
+sequential id, no name); the views still check the cancellation window and the state.
 """
+
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -32,10 +35,16 @@ def manage_url(appointment: Appointment) -> str:
     return _absolute(manage_path(appointment))
 
 
-def appointment_for(token: str) -> Appointment | None:
+def _public_id(token: str, salt: str) -> uuid.UUID | None:
     try:
-        public_id = signing.loads(token, salt=MANAGE)
-    except signing.BadSignature:
+        return uuid.UUID(str(signing.loads(token, salt=salt)))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def appointment_for(token: str) -> Appointment | None:
+    public_id = _public_id(token, MANAGE)
+    if public_id is None:
         return None
     return (
         Appointment.objects.select_related("service", "practitioner", "location", "patient")
@@ -44,17 +53,23 @@ def appointment_for(token: str) -> Appointment | None:
     )
 
 
+def offer_token(offer: WaitlistOffer) -> str:
+    return signing.dumps(str(offer.appointment.public_id), salt=OFFER)
+
+
 def offer_url(offer: WaitlistOffer) -> str:
-    token = signing.dumps(offer.pk, salt=OFFER)
-    return _absolute(reverse("booking:offer", args=[token]))
+    return _absolute(reverse("booking:offer", args=[offer_token(offer)]))
 
 
 def offer_for(token: str) -> WaitlistOffer | None:
-    try:
-        pk = signing.loads(token, salt=OFFER)
-    except signing.BadSignature:
+    public_id = _public_id(token, OFFER)
+    if public_id is None:
         return None
-    return WaitlistOffer.objects.select_related("appointment", "entry").filter(pk=pk).first()
+    return (
+        WaitlistOffer.objects.select_related("appointment", "entry")
+        .filter(appointment__public_id=public_id)
+        .first()
+    )
 
 
 def waitlist_path(entry: WaitlistEntry) -> str:
@@ -67,8 +82,7 @@ def waitlist_url(entry: WaitlistEntry) -> str:
 
 
 def waitlist_entry_for(token: str) -> WaitlistEntry | None:
-    try:
-        public_id = signing.loads(token, salt=WAITLIST)
-    except signing.BadSignature:
+    public_id = _public_id(token, WAITLIST)
+    if public_id is None:
         return None
     return WaitlistEntry.objects.filter(public_id=public_id).first()
