@@ -353,14 +353,17 @@ def book(
     """Book one appointment, or raise a BookingError whose message can be shown as it is.
 
     With an idempotency key, asking twice (a double-clicked form, a retried API call) returns
-    the first booking instead of making a second.
+    the first booking instead of making a second (for the same patient only: a key is no
+    way to see someone else's booking).
     """
+    if idempotency_key and (done := _by_key(idempotency_key, patient)):
+        return done
     _check_request(service, practitioner, start, rules)
     now = timezone.now()
 
     def attempt() -> Appointment:
         with transaction.atomic():
-            if idempotency_key and (done := _by_key(idempotency_key)):
+            if idempotency_key and (done := _by_key(idempotency_key, patient)):
                 return done
             slot = _find_slot(service, practitioner, start, rules, now=now)
             appointment = _insert(
@@ -374,7 +377,7 @@ def book(
     try:
         return _with_lock_retries(attempt, conflicts=CONFLICT_RETRIES)
     except (IntegrityError, SlotTaken) as error:
-        if idempotency_key and (done := _by_key(idempotency_key)):
+        if idempotency_key and (done := _by_key(idempotency_key, patient)):
             return done
         message = (
             error.message if isinstance(error, SlotTaken) else _("Sorry, that time was just taken.")
@@ -385,8 +388,11 @@ def book(
         ) from error
 
 
-def _by_key(key: str) -> Appointment | None:
-    return Appointment.objects.filter(idempotency_key=key).first()
+def _by_key(key: str, patient: Patient) -> Appointment | None:
+    done = Appointment.objects.filter(idempotency_key=key).first()
+    if done is not None and done.patient_id != patient.pk:
+        raise NotBookable(_("This booking request was already used; please start again."))
+    return done
 
 
 def _insert(
@@ -458,6 +464,8 @@ def book_series(
 ) -> list[Appointment]:
     """Book a course of treatment: every occurrence or none. A SeriesConflict lists each time
     that is not free (the first included) with the nearest alternatives."""
+    if idempotency_key and (done := _series_by_key(idempotency_key, patient)):
+        return done
     if not 1 <= count <= 52 or not 1 <= every_days <= 90:
         raise NotBookable(_("A series has 1 to 52 appointments, 1 to 90 days apart."))
     _check_request(service, practitioner, first_start, rules)
@@ -469,7 +477,7 @@ def book_series(
 
     def attempt() -> list[Appointment]:
         with transaction.atomic():
-            if idempotency_key and (done := _series_by_key(idempotency_key)):
+            if idempotency_key and (done := _series_by_key(idempotency_key, patient)):
                 return done
             found: list[Slot] = []
             conflicts: list[Conflict] = []
@@ -519,16 +527,21 @@ def book_series(
             ]
         ) from None
     except IntegrityError as error:
-        if idempotency_key and (done := _series_by_key(idempotency_key)):
+        if idempotency_key and (done := _series_by_key(idempotency_key, patient)):
             return done
         raise SlotTaken(
             _("Sorry, one of those times was just taken; please look again.")
         ) from error
 
 
-def _series_by_key(key: str) -> list[Appointment] | None:
+def _series_by_key(key: str, patient: Patient) -> list[Appointment] | None:
     series = AppointmentSeries.objects.filter(idempotency_key=key).first()
-    return None if series is None else list(series.appointments.order_by("start"))
+    if series is None:
+        return None
+    done = list(series.appointments.order_by("start"))
+    if any(a.patient_id != patient.pk for a in done):
+        raise NotBookable(_("This booking request was already used; please start again."))
+    return done
 
 
 def move(

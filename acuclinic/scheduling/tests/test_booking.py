@@ -293,6 +293,14 @@ def test_the_same_key_returns_the_first_booking_even_if_the_request_differs(worl
     assert not Appointment.objects.filter(start=world.at("14:00")).exists()
 
 
+def test_a_key_never_hands_out_someone_elses_booking(world: World) -> None:
+    book(world, world.at("10:00"), idempotency_key="guessable")
+    with pytest.raises(booking.NotBookable) as refused:
+        book(world, world.at("14:00"), idempotency_key="guessable", patient=world.patients[1])
+    assert refused.value.message == "This booking request was already used; please start again."
+    assert not Appointment.objects.filter(patient=world.patients[1]).exists()
+
+
 # --- move -----------------------------------------------------------------------------------
 
 

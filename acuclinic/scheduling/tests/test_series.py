@@ -135,6 +135,8 @@ def test_the_same_key_twice_books_the_series_once(world: World) -> None:
     assert [a.pk for a in again] == [a.pk for a in first]
     assert AppointmentSeries.objects.count() == 1
     assert Appointment.objects.filter(series__idempotency_key="course-1").count() == 3
+    with pytest.raises(booking.NotBookable):
+        series(world, world.at("10:00"), idempotency_key="course-1", patient=world.patients[1])
 
 
 def test_a_series_notifies_once_after_the_commit(
