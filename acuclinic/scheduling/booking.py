@@ -316,7 +316,9 @@ def _with_lock_retries[T](action: Callable[[], T], *, conflicts: int = 0) -> T:
         try:
             return action()
         except OperationalError as error:
-            if "locked" not in str(error):
+            # SQLite: "database is locked". PostgreSQL: "deadlock detected" (two series
+            # inserting clashing rows in opposite order); the next try sees the other committed.
+            if "locked" not in str(error) and "deadlock" not in str(error):
                 raise
             locked += 1
             if locked >= LOCK_RETRIES:

@@ -507,6 +507,8 @@ def test_a_lock_that_clears_is_retried_and_other_errors_are_not(monkeypatch) -> 
         return outcome
 
     assert booking._with_lock_retries(flaky) == "done"
+    outcomes[:] = [OperationalError("deadlock detected"), "done"]
+    assert booking._with_lock_retries(flaky) == "done"
 
     def broken() -> None:
         raise OperationalError("no such table")
