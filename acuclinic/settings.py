@@ -238,7 +238,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "acuclinic.clinic.auth.ClinicAccountAdapter"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 
-# The booking API (/api/): POSTs per client address, in django-ninja's rate syntax; empty = no limit.
+# Booking API (/api/) POSTs per client address, in django-ninja's rate syntax; empty: no limit.
 API_BOOKING_RATE = os.environ.get("API_BOOKING_RATE", "30/min") or None
 if os.environ.get("NINJA_NUM_PROXIES"):
     # Behind N reverse proxies, trust the last N addresses in X-Forwarded-For for rate limits.

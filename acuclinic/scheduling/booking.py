@@ -137,6 +137,27 @@ def _check_request(service: Service, practitioner: Practitioner, start: datetime
         )
 
 
+def check(
+    *,
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    rules: Rules = ONLINE,
+    ignore_appointment: int | None = None,
+) -> Slot:
+    """The free slot at `start`, or the BookingError that says why not. Writes nothing (for
+    pages that warn before the visitor types their details)."""
+    _check_request(service, practitioner, start, rules)
+    return _find_slot(
+        service,
+        practitioner,
+        start,
+        rules,
+        now=timezone.now(),
+        ignore_appointment=ignore_appointment,
+    )
+
+
 def _find_slot(
     service: Service,
     practitioner: Practitioner,

@@ -259,8 +259,7 @@ def _check_bookable(choice: Choice, start: datetime) -> None:
     if not practitioners:
         practitioners = list(choice.service.practitioners.filter(is_active=True))
     for practitioner in practitioners:
-        booking._check_request(choice.service, practitioner, start, slots.ONLINE)
-        booking._find_slot(choice.service, practitioner, start, slots.ONLINE, now=timezone.now())
+        booking.check(service=choice.service, practitioner=practitioner, start=start)
 
 
 def _book(choice: Choice, start: datetime, patient, note: str, key: str) -> Appointment:  # type: ignore[no-untyped-def]
