@@ -118,9 +118,9 @@ TEMPLATES = [
 
 # SQLite is the embedded default; DATABASE_URL points elsewhere (PostgreSQL in production and CI).
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{VAR_DIR / 'acuclinic.sqlite3'}",
+    # An empty DATABASE_URL means the default too (a blank line in an env file, say).
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'acuclinic.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
     )
 }

@@ -1,12 +1,15 @@
 """POST /api/bookings/cancel with the token from the patient's manage link."""
 
+from datetime import timedelta
+
 import pytest
 from django.core import signing
 from django.utils import timezone
 
-from acuclinic.clinic.models import default_clinic
-from acuclinic.scheduling import links
-from acuclinic.scheduling.models import Appointment, AppointmentEvent, Status
+from acuclinic.clinic.models import Practitioner, default_clinic
+from acuclinic.patients.models import Patient
+from acuclinic.scheduling import booking, links, slots
+from acuclinic.scheduling.models import Appointment, AppointmentEvent, Service, Status
 
 from .conftest import body
 
@@ -122,7 +125,17 @@ def test_a_visit_that_happened_cannot_be_cancelled(api, booked, status) -> None:
 
 
 def test_a_past_appointment_cannot_be_cancelled(api) -> None:
-    past = Appointment.objects.filter(start__lt=timezone.now(), status=Status.CONFIRMED).first()
-    assert past is not None  # the demo has three weeks of them
+    # Sixty days back: before the demo's appointments, so the staff booking has the room free.
+    start = (timezone.now() - timedelta(days=60)).replace(minute=0, second=0, microsecond=0)
+    past = booking.book(
+        service=Service.objects.get(slug="acupuncture-back-pain"),
+        practitioner=Practitioner.objects.get(slug="lena-qiao"),
+        start=start,
+        patient=Patient.objects.create(full_name="Past Patient", email="past@example.com"),
+        actor=booking.Actor("test"),
+        rules=slots.STAFF,
+        notify=False,
+    )
+    assert past.status == Status.CONFIRMED
     response = cancel(api, links.manage_token(past))
     assert response.status_code == 400

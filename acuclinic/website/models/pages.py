@@ -196,10 +196,12 @@ class ArticleIndexPage(Page):
             .prefetch_related("categories")
             .order_by("-date", "-pk")
         )
-        category = ArticleCategory.objects.filter(slug=request.GET.get("category", "")).first()
+        # NUL bytes are refused by PostgreSQL text comparisons; no slug contains one.
+        category_slug = request.GET.get("category", "").replace("\x00", "")[:100]
+        category = ArticleCategory.objects.filter(slug=category_slug).first()
         if category:
             articles = articles.filter(categories=category)
-        tag = request.GET.get("tag", "").strip()[:100]
+        tag = request.GET.get("tag", "").replace("\x00", "").strip()[:100]
         if tag:
             articles = articles.filter(tags__slug=tag)
         paginator = Paginator(articles, max(self.per_page, 1))
