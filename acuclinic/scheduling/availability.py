@@ -145,7 +145,7 @@ def free_slots(
     busy: Iterable[Interval],
     earliest: datetime,
     latest: datetime,
-    rooms: Sequence[Iterable[Interval]] | None = None,
+    rooms: Sequence[Timeline | Iterable[Interval]] | None = None,
 ) -> list[datetime]:
     """UTC start times at which `service` fits, in order.
 
@@ -159,7 +159,11 @@ def free_slots(
         subtract(window_intervals(schedule, zone, first_day, last_day), schedule.time_off)
     )
     taken = Timeline(busy)
-    room_lines = [Timeline(r) for r in rooms] if service.needs_room and rooms is not None else None
+    room_lines = (
+        [r if isinstance(r, Timeline) else Timeline(r) for r in rooms]
+        if service.needs_room and rooms is not None
+        else None
+    )
     if service.needs_room and not room_lines:
         return []
     before, after, duration = service.buffer_before, service.buffer_after, service.duration

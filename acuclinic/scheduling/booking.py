@@ -385,10 +385,13 @@ def book(
     now = timezone.now()
 
     def attempt() -> Appointment:
+        # The full check (hours, grid, notice, time off, appointments: six queries and the
+        # engine) before the write lock: on SQLite every other booking waits while it is held.
+        # Inside, the database's guard refuses a time taken meanwhile (IntegrityError, below).
+        slot = _find_slot(service, practitioner, start, rules, now=now)
         with transaction.atomic():
             if idempotency_key and (done := _by_key(idempotency_key, patient)):
                 return done
-            slot = _find_slot(service, practitioner, start, rules, now=now)
             appointment = _insert(
                 service, slot, patient, source, status, staff_notes, idempotency_key, held_until
             )

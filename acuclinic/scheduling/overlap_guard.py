@@ -26,16 +26,24 @@ POSTGRES = {
         EXCLUDE USING gist (room_id WITH =,
                             tstzrange(blocked_start, blocked_end, '[)') WITH &&)
         WHERE ({ACTIVE} AND room_id IS NOT NULL)""",
+    # models.MAX_BLOCKED: what lets every overlap query bound its index range from below.
+    "appointment_blocked_at_most_a_day": f"""
+        ALTER TABLE {TABLE} ADD CONSTRAINT appointment_blocked_at_most_a_day
+        CHECK (blocked_end - blocked_start <= interval '1 day')""",
 }
 
 
 def _sqlite_trigger(event: str, not_itself: str) -> str:
-    overlap = "a.blocked_start < NEW.blocked_end AND NEW.blocked_start < a.blocked_end"
+    # The last term is implied (no blocked range is a day long) and bounds the index scan.
+    overlap = (
+        "a.blocked_start < NEW.blocked_end AND NEW.blocked_start < a.blocked_end"
+        " AND a.blocked_start > datetime(NEW.blocked_start, '-1 day')"
+    )
     # Constants only: no value from outside reaches this SQL.
     return f"""
 CREATE TRIGGER IF NOT EXISTS appointment_no_overlap_{event.lower()}
 BEFORE {event} ON {TABLE}
-WHEN NEW.{ACTIVE} AND (
+WHEN julianday(NEW.blocked_end) - julianday(NEW.blocked_start) > 1 OR NEW.{ACTIVE} AND (
     EXISTS (SELECT 1 FROM {TABLE} a
             WHERE a.practitioner_id = NEW.practitioner_id AND a.{ACTIVE} AND {overlap}
             {not_itself})
@@ -43,7 +51,7 @@ WHEN NEW.{ACTIVE} AND (
             SELECT 1 FROM {TABLE} a
             WHERE a.room_id = NEW.room_id AND a.{ACTIVE} AND {overlap} {not_itself})))
 BEGIN
-    SELECT RAISE(ABORT, 'appointment_no_overlap: the time overlaps another appointment');
+    SELECT RAISE(ABORT, 'appointment_no_overlap: overlapping, or blocked for over a day');
 END"""  # noqa: S608
 
 
@@ -78,7 +86,8 @@ def ensure_installed(connection: BaseDatabaseWrapper) -> None:
                     cursor.execute(sql)
     elif connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            for sql in SQLITE.values():
+            for name, sql in SQLITE.items():
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # an older definition
                 cursor.execute(sql)
     else:
         raise RuntimeError("acuclinic supports SQLite and PostgreSQL only")

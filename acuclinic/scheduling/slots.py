@@ -1,8 +1,9 @@
 """Free times for a service, from the database: the ORM edge of the availability engine.
 
-The inputs are fetched in a fixed number of queries (six: who offers the service, working
-hours, schedule exceptions, time off, rooms, appointments) whatever the range of days or the
-number of appointments; the pure engine in availability.py does the rest.
+The inputs are fetched in a fixed number of queries (seven: who offers the service, working
+hours, schedule exceptions, time off, rooms, which practitioners use those rooms, appointments)
+whatever the range of days or the number of appointments; the pure engine in availability.py
+does the rest.
 """
 
 from collections import defaultdict
@@ -17,7 +18,7 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location, Practitioner, Room
 
 from . import availability
-from .intervals import Interval
+from .intervals import Interval, Timeline
 from .models import Appointment, ScheduleException, Service, TimeOff, WorkingHours
 
 # Zones are at most 14 hours from UTC; a day's margin on each side covers every local day.
@@ -69,7 +70,11 @@ def load_inputs(
     *,
     needs_room: bool,
     ignore_appointment: int | None = None,
+    only_contended_rooms: bool = False,
 ) -> Inputs:
+    """With `only_contended_rooms`, a location whose rooms cannot run out in the range gets
+    one always-free room in `room_busy` instead of every room's appointments (for a one-off
+    question; a caller that adds bookings to the inputs as it goes needs them all)."""
     range_start, range_end = utc_range(first_day, last_day)
     hours = list(
         WorkingHours.objects.filter(practitioner_id__in=practitioner_ids).select_related("location")
@@ -93,7 +98,12 @@ def load_inputs(
             location_id__in=locations, is_active=True
         ).values_list("id", "location_id"):
             rooms[location_id].append(room_id)
-    room_ids = [r for ids in rooms.values() for r in ids]
+    contended = (
+        _contended_rooms(rooms, practitioner_ids, range_start, range_end)
+        if only_contended_rooms
+        else rooms
+    )
+    room_ids = [r for ids in contended.values() for r in ids]
     appointments = (
         Appointment.objects.active()
         .overlapping(range_start, range_end)
@@ -106,19 +116,55 @@ def load_inputs(
     for who, room_id, start, end in appointments.values_list(
         "practitioner_id", "room_id", "blocked_start", "blocked_end"
     ):
-        busy[who].append(Interval(start, end))
+        interval = Interval(start, end)
+        busy[who].append(interval)
         if room_id is not None:
-            by_room[room_id].append(Interval(start, end))
+            by_room[room_id].append(interval)
     return Inputs(
         locations=locations,
         schedules=_schedules(practitioner_ids, hours, exceptions, time_off),
         busy=busy,
         room_busy={
+            # Where rooms cannot run out, one always-free room stands for them all.
             location: {room: by_room.get(room, []) for room in ids}
+            if location in contended
+            else {ids[0]: []}
             for location, ids in rooms.items()
         },
         rooms=dict(rooms),
     )
+
+
+def _contended_rooms(
+    rooms: dict[int, list[int]],
+    practitioner_ids: Sequence[int],
+    range_start: datetime,
+    range_end: datetime,
+) -> dict[int, list[int]]:
+    """The locations (with their rooms) where a treatment room can run out in the range.
+
+    A practitioner is in at most one room at a time (her appointments never overlap; the
+    database guarantees it). So where fewer other practitioners use a location's rooms in the
+    range than it has rooms, one is always free, and their appointments need not be read.
+    """
+    location_of = {room: location for location, ids in rooms.items() for room in ids}
+    if not location_of:
+        return {}
+    users: dict[int, set[int]] = defaultdict(set)
+    for room_id, who in (
+        Appointment.objects.active()
+        .overlapping(range_start, range_end)
+        .filter(room_id__in=list(location_of))
+        .order_by()
+        .values_list("room_id", "practitioner_id")
+        .distinct()
+    ):
+        users[location_of[room_id]].add(who)
+    return {
+        location: ids
+        for location, ids in rooms.items()
+        if any(len(users[location] - {who}) >= len(ids) for who in practitioner_ids)
+    }
 
 
 def _schedules(
@@ -202,6 +248,7 @@ def find_slots(
         last_day,
         needs_room=service.needs_room,
         ignore_appointment=ignore_appointment,
+        only_contended_rooms=True,
     )
     return slots_from(
         inputs,
@@ -231,11 +278,15 @@ def slots_from(
     earliest, latest = bounds(service, now, rules)
     duration = service.duration
     found: list[Slot] = []
+    # Each room's timeline once per location, shared by every practitioner working there.
+    room_lines = {
+        location_id: [Timeline([] if ignore_appointments else b) for b in busy.values()]
+        for location_id, busy in inputs.room_busy.items()
+    }
     for (who, location_id), schedule in inputs.schedules.items():
         if who not in practitioner_ids:
             continue
         zone = ZoneInfo(inputs.locations[location_id].time_zone)
-        room_busy = inputs.room_busy.get(location_id, {})
         starts = availability.free_slots(
             schedule=schedule,
             zone=zone,
@@ -245,9 +296,7 @@ def slots_from(
             busy=[] if ignore_appointments else inputs.busy.get(who, []),
             earliest=earliest,
             latest=latest,
-            rooms=[[] if ignore_appointments else b for b in room_busy.values()]
-            if service.needs_room
-            else None,
+            rooms=room_lines.get(location_id, []) if service.needs_room else None,
         )
         found.extend(Slot(s, who, location_id, s + duration) for s in starts)
     found.sort()
