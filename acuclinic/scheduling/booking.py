@@ -186,37 +186,49 @@ def _find_slot(
             )
     if not rules.hours:
         return _staff_slot(service, practitioner, start, ignore_appointment)
-    found = slot_finder.find_slots(
+    who, inputs = slot_finder.inputs_for(
         service,
         first_day=first,
         last_day=last,
         practitioner_ids=[practitioner.pk],
-        now=now,
         rules=rules,
         ignore_appointment=ignore_appointment,
     )
-    for slot in found:
-        if slot.start == start:
-            return slot
-    empty_calendar = slot_finder.find_slots(
-        service,
-        first_day=first,
-        last_day=last,
-        practitioner_ids=[practitioner.pk],
-        now=now,
-        rules=rules,
-        ignore_appointments=True,
-    )
-    if any(slot.start == start for slot in empty_calendar):
-        raise SlotTaken(_("Sorry, that time was just taken."))
-    raise NotBookable(_why_not(service, practitioner, start, first, last))
+    if inputs is not None:
+        # One load answers both questions: is it free, and (if not) would it be on an empty
+        # calendar, i.e. taken rather than wrong.
+        for ignore_appointments in (False, True):
+            found = slot_finder.slots_from(
+                inputs,
+                service,
+                who,
+                first_day=first,
+                last_day=last,
+                now=now,
+                rules=rules,
+                ignore_appointments=ignore_appointments,
+            )
+            slot = next((s for s in found if s.start == start), None)
+            if slot is not None and not ignore_appointments:
+                return slot
+            if slot is not None:
+                raise SlotTaken(_("Sorry, that time was just taken."))
+    raise NotBookable(_why_not(service, practitioner, start, first, last, inputs))
 
 
 def _why_not(
-    service: Service, practitioner: Practitioner, start: datetime, first: date, last: date
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    first: date,
+    last: date,
+    inputs: slot_finder.Inputs | None = None,
 ) -> str:
     """Why a time inside the booking horizon is not one that can be booked at all."""
-    inputs = slot_finder.load_inputs([practitioner.pk], first, last, needs_room=service.needs_room)
+    if inputs is None:
+        inputs = slot_finder.load_inputs(
+            [practitioner.pk], first, last, needs_room=service.needs_room
+        )
     end = start + service.duration
     working_at: int | None = None
     away = False

@@ -235,21 +235,16 @@ def find_slots(
     Each location's days are its own local days. `ignore_appointments` answers "would this
     time be bookable on an empty calendar?" (to tell a taken time from a wrong one).
     """
-    if not service.is_active or (rules.online and not service.bookable_online):
-        return []
-    if last_day < first_day:
-        return []
-    who = offering(service, among=practitioner_ids)
-    if not who:
-        return []
-    inputs = load_inputs(
-        who,
-        first_day,
-        last_day,
-        needs_room=service.needs_room,
+    who, inputs = inputs_for(
+        service,
+        first_day=first_day,
+        last_day=last_day,
+        practitioner_ids=practitioner_ids,
+        rules=rules,
         ignore_appointment=ignore_appointment,
-        only_contended_rooms=True,
     )
+    if inputs is None:
+        return []
     return slots_from(
         inputs,
         service,
@@ -260,6 +255,34 @@ def find_slots(
         rules=rules,
         ignore_appointments=ignore_appointments,
     )
+
+
+def inputs_for(
+    service: Service,
+    *,
+    first_day: date,
+    last_day: date,
+    practitioner_ids: Sequence[int] | None,
+    rules: Rules,
+    ignore_appointment: int | None = None,
+) -> tuple[list[int], Inputs | None]:
+    """Who may be asked for `service`, and their inputs; None when nobody can be booked."""
+    if not service.is_active or (rules.online and not service.bookable_online):
+        return [], None
+    if last_day < first_day:
+        return [], None
+    who = offering(service, among=practitioner_ids)
+    if not who:
+        return [], None
+    inputs = load_inputs(
+        who,
+        first_day,
+        last_day,
+        needs_room=service.needs_room,
+        ignore_appointment=ignore_appointment,
+        only_contended_rooms=True,
+    )
+    return who, inputs
 
 
 def slots_from(
