@@ -44,11 +44,11 @@ from run import (
     BenchError,
     Server,
     Target,
-    free_port,
     manage,
     percentile,
     process_tree_cpu,
     run_round,
+    start_server,
     stop_server,
     summarise,
     wait_ready,
@@ -148,31 +148,8 @@ def sqlite_copy(source: Path, target: Path) -> None:
 
 
 def start_gunicorn(name: str, env: dict[str, str], workdir: Path, workers: int) -> Server:
-    """As run.py's servers (sync workers, no access log, warnings only), N workers."""
-    port = free_port()
-    log_path = workdir / f"gunicorn-{name}.log"
-    cmd = [
-        str(VENV_BIN / "gunicorn"),
-        "acuclinic.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--worker-class",
-        "sync",
-        "--log-level",
-        "warning",
-    ]
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen(
-            cmd,
-            cwd=REPO,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    server = Server(name, port, proc, log_path)
+    """run.py's server (sync workers, no access log, warnings only) with N workers, ready."""
+    server = start_server(name, env, workdir, workers)
     wait_ready(server)
     return server
 

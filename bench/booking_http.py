@@ -9,18 +9,13 @@ a millisecond of each other for the same-slot race.
 """
 
 import json
-import socket
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-HOST = "127.0.0.1"  # the only host a benchmark may target
-
-
-class BadResponse(Exception):
-    pass
+from loadgen import HOST, BadResponse, exchange
 
 
 @dataclass(frozen=True)
@@ -62,23 +57,7 @@ def send(port: int, req: Request, timeout: float = 10.0) -> tuple[int, dict[str,
         lines += ["Content-Type: application/json", f"Content-Length: {len(payload)}"]
     lines += [f"{name}: {value}" for name, value in req.headers]
     raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + payload
-    chunks = []
-    with socket.create_connection((HOST, port), timeout=timeout) as sock:
-        sock.sendall(raw)
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, sep, body = b"".join(chunks).partition(b"\r\n\r\n")
-    if not sep:
-        raise BadResponse(f"incomplete response: {head[:200]!r}")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    parts = status_line.split(" ", 2)
-    if len(parts) < 2 or not parts[0].startswith("HTTP/") or not parts[1].isdigit():
-        raise BadResponse(f"bad status line: {status_line[:200]!r}")
-    headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(parts[1]), headers, body
+    return exchange(port, raw, timeout)
 
 
 def call(port: int, req: Request, timeout: float = 10.0) -> Outcome:

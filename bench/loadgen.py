@@ -53,8 +53,17 @@ def fetch(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
     next to the server's (the bare view costs well under a millisecond of server CPU).
     """
     request = (f"GET {path} HTTP/1.0\r\nHost: {HOST}:{port}\r\nAccept: text/html\r\n\r\n").encode()
+    status, headers, body = exchange(port, request, REQUEST_TIMEOUT)
+    length = headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) != len(body):
+        raise BadResponse(f"body is {len(body)} bytes, Content-Length says {length}")
+    return status, headers, body
+
+
+def exchange(port: int, request: bytes, timeout: float) -> tuple[int, dict[str, str], bytes]:
+    """Send one raw HTTP/1.0 request and read the whole answer: status, headers, body."""
     chunks = []
-    with socket.create_connection((HOST, port), timeout=REQUEST_TIMEOUT) as sock:
+    with socket.create_connection((HOST, port), timeout=timeout) as sock:
         sock.sendall(request)
         while chunk := sock.recv(65536):
             chunks.append(chunk)
@@ -69,9 +78,6 @@ def fetch(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
     for line in header_lines:
         name, _, value = line.partition(":")
         headers[name.strip().lower()] = value.strip()
-    length = headers.get("content-length")
-    if length is not None and length.isdigit() and int(length) != len(body):
-        raise BadResponse(f"body is {len(body)} bytes, Content-Length says {length}")
     return int(parts[1]), headers, body
 
 

@@ -89,7 +89,7 @@ def manage(env: dict[str, str], *args: str) -> None:
         )
 
 
-def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
+def start_server(name: str, env: dict[str, str], workdir: Path, workers: int = 2) -> Server:
     port = free_port()
     log_path = workdir / f"gunicorn-{name}.log"
     cmd = [
@@ -98,7 +98,7 @@ def start_server(name: str, env: dict[str, str], workdir: Path) -> Server:
         "--bind",
         f"127.0.0.1:{port}",
         "--workers",
-        "2",
+        str(workers),
         "--worker-class",
         "sync",
         "--log-level",
