@@ -226,3 +226,8 @@ class Practitioner(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# The audit trail lives in its own module (model, record(), database guard); Django finds the
+# model through this import.
+from .audit import AuditEntry  # noqa: E402, F401

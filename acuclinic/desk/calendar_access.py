@@ -1,8 +1,9 @@
-"""Who may use the staff calendar: the one place to tighten when roles arrive.
+"""Who may use the staff calendar: the one place that says so (decision 4).
 
-For now every active staff account may see and change the whole schedule and every
-practitioner's feed address. A later issue splits front desk from practitioners; it changes
-these functions, not the views.
+The owner, practitioners and the front desk see and change the whole schedule (clinic/roles.py);
+patients, accounts without a role and inactive accounts do not. Feed addresses are bearer
+secrets that keep working outside the desk, so a practitioner sees and replaces only their own;
+the owner and the front desk, who keep everyone's schedule, manage them all.
 """
 
 from collections.abc import Callable
@@ -13,15 +14,19 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
 from acuclinic.clinic.models import Practitioner
+from acuclinic.clinic.roles import STAFF_ROLES, Role, role_of
 
 
 def can_use_calendar(user) -> bool:  # type: ignore[no-untyped-def]
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+    return role_of(user) in STAFF_ROLES
 
 
 def can_manage_feed(user, practitioner: Practitioner) -> bool:  # type: ignore[no-untyped-def]
     """See a practitioner's private feed address and replace its secret."""
-    return can_use_calendar(user)
+    role = role_of(user)
+    if role in (Role.OWNER, Role.FRONT_DESK):
+        return True
+    return role == Role.PRACTITIONER and practitioner.user_id == user.pk
 
 
 def calendar_staff(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from acuclinic.clinic import roles
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.patients.models import Patient
 from acuclinic.scheduling import booking, slots
@@ -22,6 +23,20 @@ def as_user(user) -> Client:  # type: ignore[no-untyped-def]
     if user is not None:
         client.force_login(user)
     return client
+
+
+@pytest.fixture
+def moderator(moderator):  # type: ignore[no-untyped-def]
+    """The root conftest's staff personas, given the front-desk role: since roles arrived,
+    `is_staff` alone no longer opens the calendar (calendar_access.can_use_calendar)."""
+    roles.grant(moderator, roles.Role.FRONT_DESK)
+    return moderator
+
+
+@pytest.fixture
+def staff_without_permission(staff_without_permission):  # type: ignore[no-untyped-def]
+    roles.grant(staff_without_permission, roles.Role.FRONT_DESK)
+    return staff_without_permission
 
 
 @pytest.fixture

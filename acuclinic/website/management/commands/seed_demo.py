@@ -18,7 +18,8 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Locale, Page, Site
 
-from acuclinic.clinic.models import ClinicSettings
+from acuclinic.clinic import roles
+from acuclinic.clinic.models import ClinicSettings, Practitioner
 from acuclinic.scheduling import demo as scheduling_demo
 from acuclinic.website import demo_data as demo
 from acuclinic.website.demo_images import (
@@ -40,6 +41,9 @@ from acuclinic.website.models import (
 DEMO_USERNAME = "demo"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "acuclinic-demo")
+# A second, fictional staff member: the front desk sees the schedule and contact details only.
+FRONT_DESK_USERNAME = "reception"
+FRONT_DESK_EMAIL = "reception@example.com"
 
 
 def _paragraphs_html(paragraphs: list[str]) -> str:
@@ -83,7 +87,8 @@ class Command(BaseCommand):
             created = self.seed()
         self.stdout.write(
             f"Demo clinic ready ({created} new objects). Staff sign-in: "
-            f"{DEMO_USERNAME} / {DEMO_PASSWORD}"
+            f"{DEMO_USERNAME} / {DEMO_PASSWORD} (owner), "
+            f"{FRONT_DESK_USERNAME} / {DEMO_PASSWORD} (front desk)"
         )
 
     def seed(self) -> int:
@@ -120,6 +125,7 @@ class Command(BaseCommand):
             )
         practitioner = self.practitioner(home)
         self.created += scheduling_demo.seed(demo.CLINIC, demo.SERVICES)
+        self.staff_roles()
         articles_index = self.child(
             home,
             ArticleIndexPage,
@@ -246,6 +252,26 @@ class Command(BaseCommand):
             DEMO_USERNAME, DEMO_EMAIL, DEMO_PASSWORD, first_name="Lena", last_name="Qiao"
         )
         self.created += 1
+
+    def staff_roles(self) -> None:
+        """The demo user owns the clinic (and treats: Lena Qiao's practitioner record is hers);
+        every practitioner's account is a practitioner; one fictional front-desk account."""
+        users = get_user_model().objects
+        roles.grant(users.get(username=DEMO_USERNAME), roles.Role.OWNER)
+        for practitioner in Practitioner.objects.exclude(user=None).select_related("user"):
+            roles.grant(practitioner.user, roles.Role.PRACTITIONER)
+        desk = users.filter(username=FRONT_DESK_USERNAME).first()
+        if desk is None:
+            desk = users.create_user(
+                FRONT_DESK_USERNAME,
+                FRONT_DESK_EMAIL,
+                DEMO_PASSWORD,
+                first_name="Marisol",
+                last_name="Okafor",
+                is_staff=True,
+            )
+            self.created += 1
+        roles.grant(desk, roles.Role.FRONT_DESK)
 
     def image(self, title: str, png: bytes) -> Any:
         Image = get_image_model()
