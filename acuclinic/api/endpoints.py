@@ -62,8 +62,9 @@ def practitioners(request: HttpRequest) -> list[dict]:
     response={200: AvailabilityOut, 422: Invalid},
     summary="Free times for a service",
     description=(
-        'With practitioner "any", each free start is listed once per practitioner free then, '
-        "in time order (then by practitioner). Slots respect the online rules: minimum notice, "
+        'With practitioner "any", each free start is listed once, in time order, with the '
+        "practitioner a booking for it would get (the first free then, in name order). Slots "
+        "respect the online rules: minimum notice, "
         "how far ahead a service may be booked, working hours, breaks, time off and rooms."
     ),
 )
@@ -77,6 +78,7 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> JsonR
         first_day=first,
         last_day=first + timedelta(days=query.days - 1),
         practitioner_ids=None if practitioner is None else [practitioner.pk],
+        one_per_start=practitioner is None,
     )
     # Thousands of slots for "any" over weeks: plain JSON, not ninja's per-object validation
     # of what present.slots already shaped (the schema above still documents it).

@@ -11,14 +11,24 @@ time in the spring-forward gap does not exist and is skipped; a grid time in the
 its first occurrence, so every slot is unique in UTC. A slot never runs past its window's end.
 """
 
+from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from .intervals import Interval, Timeline, subtract
+from .intervals import (
+    Interval,
+    StartRange,
+    Timeline,
+    intersect_ranges,
+    subtract,
+    union_ranges,
+)
 
 ONE_DAY = timedelta(days=1)
+cache_times = lru_cache(maxsize=32_768)
 ZERO = timedelta(0)
 
 
@@ -68,6 +78,9 @@ class Service:
             raise ValueError("buffers cannot be negative")
 
 
+# The same few wall-clock times (a clinic's opening hours) are converted for every
+# practitioner and every request: remember them (a zone's rules do not change while running).
+@cache_times
 def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     """The UTC instant of a local wall-clock time, or None when it does not exist (the
     spring-forward gap). In the autumn fold it is the first occurrence."""
@@ -78,6 +91,7 @@ def local_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime | None:
     return instant
 
 
+@cache_times
 def boundary_to_utc(day: date, at: time, zone: ZoneInfo) -> datetime:
     """Like local_to_utc, but a time in the gap becomes the first instant after the gap, so a
     window that starts or ends in it still covers the hours that exist."""
@@ -109,17 +123,27 @@ def window_intervals(
     return result
 
 
-def _grid(day: date, window: Window, step: timedelta, zone: ZoneInfo) -> Iterable[datetime]:
-    """Slot starts on the local grid of one window, in UTC, first occurrences only."""
+@cache_times
+def _plain_origin(day: date, window: Window, zone: ZoneInfo) -> datetime | None:
+    """The window's first grid start in UTC when no clock change falls inside the window
+    (nearly always): then the grid is plain UTC arithmetic from it. None otherwise, and when
+    the start is in the gap (that grid is laid from the local wall-clock time instead)."""
     start_utc = local_to_utc(day, window.start, zone)
     end_utc = boundary_to_utc(day, window.end, zone)
     if (
         start_utc is not None
         and start_utc.astimezone(zone).utcoffset() == end_utc.astimezone(zone).utcoffset()
     ):
-        # No clock change inside the window (nearly always): the grid is plain UTC arithmetic.
-        # A start in the gap takes the local walk below, so the grid stays laid from it.
-        instant = start_utc
+        return start_utc
+    return None
+
+
+def _grid(day: date, window: Window, step: timedelta, zone: ZoneInfo) -> Iterable[datetime]:
+    """Slot starts on the local grid of one window, in UTC, first occurrences only."""
+    origin = _plain_origin(day, window, zone)
+    if origin is not None:
+        end_utc = boundary_to_utc(day, window.end, zone)
+        instant = origin
         while instant < end_utc:
             yield instant
             instant += step
@@ -135,6 +159,16 @@ def _grid(day: date, window: Window, step: timedelta, zone: ZoneInfo) -> Iterabl
         local += step
 
 
+def room_starts(
+    rooms: Sequence[Timeline | Iterable[Interval]], service: Service
+) -> list[StartRange]:
+    """Where `service` could start as far as rooms go: some room is free for the whole slot
+    with its buffers. Computed once per location and shared by everyone working there."""
+    lines = [r if isinstance(r, Timeline) else Timeline(r) for r in rooms]
+    tail = service.duration + service.buffer_after
+    return union_ranges(line.starts_clear(service.buffer_before, tail) for line in lines)
+
+
 def free_slots(
     *,
     schedule: Schedule,
@@ -142,10 +176,11 @@ def free_slots(
     service: Service,
     first_day: date,
     last_day: date,
-    busy: Iterable[Interval],
+    busy: Iterable[Interval] | Timeline,
     earliest: datetime,
     latest: datetime,
     rooms: Sequence[Timeline | Iterable[Interval]] | None = None,
+    rooms_free: list[StartRange] | None = None,
 ) -> list[datetime]:
     """UTC start times at which `service` fits, in order.
 
@@ -153,41 +188,67 @@ def free_slots(
     buffers; the new slot, widened by the service's buffers, must not overlap any of them
     (touching is fine). Buffers need not fall inside working hours. `earliest` and `latest`
     bound the start (minimum notice, how far ahead). With `rooms`, one busy list per room, a
-    slot also needs one room free for the widened slot.
+    slot also needs one room free for the widened slot (`rooms_free`: the same, from
+    room_starts, when the caller shares it between practitioners).
+
+    Rather than testing every grid time against every constraint, each constraint becomes
+    the set of starts it allows (closed ranges), the sets are intersected, and only the grid
+    times inside the result are laid: the cost follows the appointments and the answer, not
+    the number of candidate times.
     """
-    working = Timeline(
-        subtract(window_intervals(schedule, zone, first_day, last_day), schedule.time_off)
-    )
-    taken = Timeline(busy)
-    room_lines = (
-        [r if isinstance(r, Timeline) else Timeline(r) for r in rooms]
-        if service.needs_room and rooms is not None
-        else None
-    )
-    if service.needs_room and not room_lines:
+    duration = service.duration
+    if service.needs_room and rooms_free is None:
+        if not rooms:
+            return []
+        rooms_free = room_starts(rooms, service)
+    working = subtract(window_intervals(schedule, zone, first_day, last_day), schedule.time_off)
+    allowed = [(w.start, w.end - duration) for w in working if w.end - duration >= w.start]
+    allowed = intersect_ranges(allowed, [(earliest, latest)])
+    taken = busy if isinstance(busy, Timeline) else Timeline(busy)
+    tail = duration + service.buffer_after
+    allowed = intersect_ranges(allowed, taken.starts_clear(service.buffer_before, tail))
+    if service.needs_room and rooms_free is not None:
+        allowed = intersect_ranges(allowed, rooms_free)
+    return _grid_starts(schedule, zone, service, first_day, last_day, allowed)
+
+
+def _grid_starts(
+    schedule: Schedule,
+    zone: ZoneInfo,
+    service: Service,
+    first_day: date,
+    last_day: date,
+    allowed: list[StartRange],
+) -> list[datetime]:
+    """The grid times of each window that fall in `allowed` and leave the slot inside the
+    window."""
+    if not allowed:
         return []
-    before, after, duration = service.buffer_before, service.buffer_after, service.duration
-    slots = []
+    lows = [lo for lo, _hi in allowed]
+    step, duration = service.step, service.duration
+    slots: list[datetime] = []
     day = first_day
     while day <= last_day:
         for window in schedule.windows_on(day):
-            window_end = boundary_to_utc(day, window.end, zone)
-            for start in _grid(day, window, service.step, zone):
-                end = start + duration
-                if end > window_end:
-                    break
-                if start < earliest or start > latest:
-                    continue
-                if not working.covers(start, end):
-                    continue
-                blocked_start, blocked_end = start - before, end + after
-                if not taken.is_free(blocked_start, blocked_end):
-                    continue
-                if room_lines is not None and not any(
-                    r.is_free(blocked_start, blocked_end) for r in room_lines
-                ):
-                    continue
-                slots.append(start)
+            last_start = boundary_to_utc(day, window.end, zone) - duration
+            origin = _plain_origin(day, window, zone)
+            if origin is None:  # a clock change inside the window: walk its local grid
+                for instant in _grid(day, window, step, zone):
+                    if instant > last_start:
+                        break
+                    k = bisect_right(lows, instant) - 1
+                    if k >= 0 and allowed[k][1] >= instant:
+                        slots.append(instant)
+                continue
+            k = max(bisect_right(lows, origin) - 1, 0)
+            while k < len(allowed) and allowed[k][0] <= last_start:
+                lo, hi = max(allowed[k][0], origin), min(allowed[k][1], last_start)
+                if lo <= hi:
+                    instant = origin - ((origin - lo) // step) * step  # first grid time >= lo
+                    while instant <= hi:
+                        slots.append(instant)
+                        instant += step
+                k += 1
         day += ONE_DAY
     return sorted(set(slots))
 

@@ -196,9 +196,9 @@ def _appointments(today: date) -> int:
                         source=chooser.choice([Source.ONLINE, Source.ONLINE, Source.PHONE]),
                     )
                 )
-                inputs.busy[practitioner.pk].append(blocked)
+                inputs.busy[practitioner.pk].add(blocked)
                 if room is not None:
-                    inputs.room_busy[slot.location_id][room].append(blocked)
+                    inputs.room_busy[slot.location_id][room].add(blocked)
         day += timedelta(days=1)
     AppointmentEvent.objects.bulk_create(
         AppointmentEvent(appointment=a, actor_label="demo data", action="booked") for a in made
@@ -211,6 +211,6 @@ def _room_for(service: Service, location_id: int, blocked: Interval, inputs: Inp
     if not service.needs_room:
         return None
     for room, busy in inputs.room_busy.get(location_id, {}).items():
-        if all(not blocked.overlaps(other) for other in busy):
+        if busy.is_free(blocked.start, blocked.end):
             return room
     return None

@@ -6,20 +6,41 @@ live in availability.py).
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from itertools import compress, repeat
+from operator import add, le, lt, sub
+from typing import NamedTuple
+
+# A closed range [lo, hi] of instants (where a slot may start). Closed because a start exactly
+# at `hi` still fits: the slot then ends exactly where the next busy time begins.
+StartRange = tuple[datetime, datetime]
+# Stand-ins for "no limit", far enough that no arithmetic with a day's buffer overflows.
+DAWN = datetime(2, 1, 1, tzinfo=UTC)
+DUSK = datetime(9998, 1, 1, tzinfo=UTC)
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class Interval:
+class _Span(NamedTuple):
     start: datetime
     end: datetime
 
-    def __post_init__(self) -> None:
-        if self.start.tzinfo is None or self.end.tzinfo is None:
+
+class Interval(_Span):
+    """A tuple underneath: a month of a big clinic is tens of thousands of intervals, and
+    tuples are made, sorted and compared at C speed."""
+
+    __slots__ = ()
+
+    def __new__(cls, start: datetime, end: datetime) -> "Interval":
+        if start.tzinfo is None or end.tzinfo is None:
             raise ValueError("intervals take aware datetimes")
-        if self.end < self.start:
-            raise ValueError(f"interval ends before it starts: {self.start} > {self.end}")
+        if end < start:
+            raise ValueError(f"interval ends before it starts: {start} > {end}")
+        return super().__new__(cls, start, end)
+
+    @classmethod
+    def trusted(cls, start: datetime, end: datetime) -> "Interval":
+        """Without the checks, for values the database already guarantees (aware, ordered)."""
+        return tuple.__new__(cls, (start, end))
 
     @property
     def duration(self) -> timedelta:
@@ -88,12 +109,12 @@ def intersect(a: Iterable[Interval], b: Iterable[Interval]) -> list[Interval]:
 class Timeline:
     """Merged busy intervals with a fast "is this free?" question (binary search)."""
 
-    def __init__(self, busy: Iterable[Interval]) -> None:
+    def __init__(self, busy: Iterable[tuple[datetime, datetime]] = ()) -> None:
         # Merged into two parallel lists without building new Interval objects: a practitioner
         # with thousands of appointments must cost milliseconds (issue 3's figure: <= 10 ms).
         starts: list[datetime] = []
         ends: list[datetime] = []
-        for start, end in sorted((i.start, i.end) for i in busy):
+        for start, end in sorted(busy):
             if end <= start:
                 continue
             if ends and start <= ends[-1]:
@@ -103,6 +124,32 @@ class Timeline:
                 starts.append(start)
                 ends.append(end)
         self._starts, self._ends = starts, ends
+
+    @classmethod
+    def of_sorted(cls, starts: list[datetime], ends: list[datetime]) -> "Timeline":
+        """From busy times already in order and apart (touching is fine): one practitioner's
+        or one room's appointments, which the database keeps from overlapping. That is
+        checked here at C speed, without a Python loop; anything else is merged as usual."""
+        if all(map(lt, starts, ends)) and all(map(le, ends, starts[1:])):
+            line = cls()
+            line._starts, line._ends = starts, ends
+            return line
+        return cls(zip(starts, ends, strict=True))
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def add(self, interval: tuple[datetime, datetime]) -> None:
+        """One more busy time (e.g. a booking made while planning several)."""
+        start, end = interval
+        if end <= start:
+            return
+        lo = bisect_left(self._ends, start)  # the first that ends at or after `start`
+        hi = bisect_right(self._starts, end)  # past the last that starts at or before `end`
+        if lo < hi:  # overlapping or touching ones: join them
+            start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
+        self._starts[lo:hi] = [start]
+        self._ends[lo:hi] = [end]
 
     @property
     def busy(self) -> list[Interval]:
@@ -119,7 +166,49 @@ class Timeline:
         k = bisect_right(self._starts, start) - 1
         return k >= 0 and self._ends[k] >= end
 
+    def starts_clear(self, lead: timedelta, tail: timedelta) -> list[StartRange]:
+        """The starts s for which [s - lead, s + tail) overlaps no busy interval, as sorted,
+        disjoint closed ranges (the gaps between busy times, shrunk by lead and tail)."""
+        # map/compress rather than a loop: this runs over every appointment of the month.
+        lows = [DAWN, *map(add, self._ends, repeat(lead))]
+        highs = [*map(sub, self._starts, repeat(tail)), DUSK]
+        return list(compress(zip(lows, highs, strict=True), map(le, lows, highs)))
+
     def between(self, start: datetime, end: datetime) -> list[Interval]:
         lo = bisect_right(self._ends, start)
         hi = bisect_left(self._starts, end)
         return [Interval(s, e) for s, e in zip(self._starts[lo:hi], self._ends[lo:hi], strict=True)]
+
+
+def intersect_ranges(a: list[StartRange], b: list[StartRange]) -> list[StartRange]:
+    """Where two sorted lists of disjoint closed ranges both hold.
+
+    Walks the shorter list and finds its place in the longer one by binary search: a
+    practitioner's few working windows against a month of gaps between room bookings costs
+    the windows, not the month."""
+    if len(a) > len(b):
+        a, b = b, a
+    if not a:
+        return []
+    b_highs = [hi for _lo, hi in b]
+    result = []
+    count = len(b)
+    for lo, hi in a:
+        k = bisect_left(b_highs, lo)  # the first range of b that does not end before lo
+        while k < count and b[k][0] <= hi:
+            b_lo, b_hi = b[k]
+            result.append((lo if lo > b_lo else b_lo, hi if hi < b_hi else b_hi))
+            k += 1
+    return result
+
+
+def union_ranges(lists: Iterable[list[StartRange]]) -> list[StartRange]:
+    """Where any of several lists of closed ranges holds, as sorted, disjoint ranges."""
+    result: list[StartRange] = []
+    for lo, hi in sorted(r for ranges in lists for r in ranges):
+        if result and lo <= result[-1][1]:
+            if hi > result[-1][1]:
+                result[-1] = (result[-1][0], hi)
+        else:
+            result.append((lo, hi))
+    return result

@@ -290,8 +290,16 @@ class Appointment(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["practitioner", "blocked_start"]),
-            models.Index(fields=["room", "blocked_start"]),
+            # Covering: availability reads tens of thousands of (who, room, blocked range)
+            # rows for a busy month, from the index alone instead of one table lookup each.
+            models.Index(
+                fields=["practitioner", "blocked_start", "blocked_end", "room", "status"],
+                name="appointment_practitioner_busy",
+            ),
+            models.Index(
+                fields=["room", "blocked_start", "blocked_end", "practitioner", "status"],
+                name="appointment_room_busy",
+            ),
             models.Index(fields=["start"]),
         ]
         verbose_name = _("appointment")

@@ -6,13 +6,17 @@ whatever the range of days or the number of appointments; the pure engine in ava
 does the rest.
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from acuclinic.clinic.models import Location, Practitioner, Room
@@ -25,8 +29,9 @@ from .models import Appointment, ScheduleException, Service, TimeOff, WorkingHou
 MARGIN = timedelta(days=1)
 
 
-@dataclass(frozen=True, order=True)
-class Slot:
+class Slot(NamedTuple):
+    """A free time. A tuple, because thousands are made and sorted per request."""
+
     start: datetime  # UTC
     practitioner_id: int
     location_id: int
@@ -52,8 +57,8 @@ class Inputs:
 
     locations: dict[int, Location]
     schedules: dict[tuple[int, int], availability.Schedule]  # (practitioner, location)
-    busy: dict[int, list[Interval]]  # practitioner -> blocked intervals
-    room_busy: dict[int, dict[int, list[Interval]]]  # location -> room -> blocked intervals
+    busy: dict[int, Timeline]  # practitioner -> blocked times (empty for anyone not found)
+    room_busy: dict[int, dict[int, Timeline]]  # location -> room -> blocked times
     rooms: dict[int, list[int]]  # location -> room ids, in the order they are offered
 
 
@@ -98,58 +103,111 @@ def load_inputs(
             location_id__in=locations, is_active=True
         ).values_list("id", "location_id"):
             rooms[location_id].append(room_id)
-    contended = (
-        _contended_rooms(rooms, practitioner_ids, range_start, range_end)
-        if only_contended_rooms
-        else rooms
-    )
-    room_ids = [r for ids in contended.values() for r in ids]
-    appointments = (
-        Appointment.objects.active()
-        .overlapping(range_start, range_end)
-        .filter(Q(practitioner_id__in=practitioner_ids) | Q(room_id__in=room_ids))
-    )
+    whose = Q(practitioner_id__in=practitioner_ids)
+    if only_contended_rooms:
+        working_at: dict[int, set[int]] = defaultdict(set)
+        for row in [*hours, *exceptions]:
+            working_at[row.location_id].add(row.practitioner_id)
+        contended, room_users = _contended_rooms(rooms, working_at, range_start, range_end)
+    else:
+        contended, room_users = rooms, None
+    if room_users is None or not room_users <= set(practitioner_ids):
+        # Other people's appointments in the rooms too (not needed when everyone using the
+        # rooms is asked about anyway, e.g. "any practitioner": half the rows to read).
+        whose |= Q(room_id__in=[r for ids in contended.values() for r in ids])
+    appointments = Appointment.objects.active().overlapping(range_start, range_end).filter(whose)
     if ignore_appointment is not None:
         appointments = appointments.exclude(pk=ignore_appointment)
-    busy: dict[int, list[Interval]] = defaultdict(list)
-    by_room: dict[int, list[Interval]] = defaultdict(list)
-    for who, room_id, start, end in appointments.values_list(
-        "practitioner_id", "room_id", "blocked_start", "blocked_end"
-    ):
-        interval = Interval(start, end)
-        busy[who].append(interval)
-        if room_id is not None:
-            by_room[room_id].append(interval)
+    who, room, starts, ends = _blocked_columns(appointments)
+    busy = _timelines(who, starts, ends)
+    if contended:
+        # Re-sorted by room (C speed); rows without a room are no room's.
+        by_room_rows = sorted(
+            (r, s, e) for r, s, e in zip(room, starts, ends, strict=True) if r is not None
+        )
+        by_room = _timelines(*map(list, zip(*by_room_rows, strict=True))) if by_room_rows else {}
+    else:
+        by_room = {}
     return Inputs(
         locations=locations,
         schedules=_schedules(practitioner_ids, hours, exceptions, time_off),
-        busy=busy,
+        busy=defaultdict(Timeline, busy),
         room_busy={
             # Where rooms cannot run out, one always-free room stands for them all.
-            location: {room: by_room.get(room, []) for room in ids}
+            location: {r: by_room.get(r) or Timeline() for r in ids}
             if location in contended
-            else {ids[0]: []}
+            else {ids[0]: Timeline()}
             for location, ids in rooms.items()
         },
         rooms=dict(rooms),
     )
 
 
+def _blocked_columns(
+    appointments: QuerySet[Appointment],
+) -> tuple[list[int], list[int | None], list[datetime], list[datetime]]:
+    """Practitioners, rooms, blocked starts and blocked ends of the appointments, as columns
+    sorted by practitioner and start.
+
+    Read through the cursor and turned into columns without a Python loop per row: a busy
+    month of a big clinic is tens of thousands of rows, and the ORM's per-value converters
+    took three times as long as the query. SQLite's text (naive UTC) gets its offset in SQL
+    and is parsed by `datetime.fromisoformat` through `map`."""
+    connection = connections[appointments.db]
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        appointments = appointments.annotate(
+            _start=Concat(Cast("blocked_start", CharField()), Value("+00:00")),
+            _end=Concat(Cast("blocked_end", CharField()), Value("+00:00")),
+        )
+    columns = ("_start", "_end") if sqlite else ("blocked_start", "blocked_end")
+    query = appointments.order_by("practitioner_id", "blocked_start").values_list(
+        "practitioner_id", "room_id", *columns
+    )
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    if not rows:
+        return [], [], [], []
+    who, room, starts, ends = map(list, zip(*rows, strict=True))
+    if sqlite:
+        starts = list(map(datetime.fromisoformat, starts))
+        ends = list(map(datetime.fromisoformat, ends))
+    return who, room, starts, ends
+
+
+def _timelines(
+    owners: list[int], starts: list[datetime], ends: list[datetime]
+) -> dict[int, Timeline]:
+    """One timeline per owner (practitioner or room), from rows sorted by owner and start."""
+    result = {}
+    i, count = 0, len(owners)
+    while i < count:
+        owner = owners[i]
+        j = bisect_right(owners, owner, i)
+        result[owner] = Timeline.of_sorted(starts[i:j], ends[i:j])
+        i = j
+    return result
+
+
 def _contended_rooms(
     rooms: dict[int, list[int]],
-    practitioner_ids: Sequence[int],
+    working_at: dict[int, set[int]],
     range_start: datetime,
     range_end: datetime,
-) -> dict[int, list[int]]:
-    """The locations (with their rooms) where a treatment room can run out in the range.
+) -> tuple[dict[int, list[int]], set[int]]:
+    """The locations (with their rooms) where a treatment room can run out in the range for
+    one of the practitioners asked about who works there (`working_at`: location -> them).
 
     A practitioner is in at most one room at a time (her appointments never overlap; the
     database guarantees it). So where fewer other practitioners use a location's rooms in the
     range than it has rooms, one is always free, and their appointments need not be read.
+    Also returns who uses the contended rooms in the range.
     """
     location_of = {room: location for location, ids in rooms.items() for room in ids}
     if not location_of:
-        return {}
+        return {}, set()
     users: dict[int, set[int]] = defaultdict(set)
     for room_id, who in (
         Appointment.objects.active()
@@ -160,11 +218,12 @@ def _contended_rooms(
         .distinct()
     ):
         users[location_of[room_id]].add(who)
-    return {
+    contended = {
         location: ids
         for location, ids in rooms.items()
-        if any(len(users[location] - {who}) >= len(ids) for who in practitioner_ids)
+        if any(len(users[location] - {who}) >= len(ids) for who in working_at[location])
     }
+    return contended, {who for location in contended for who in users[location]}
 
 
 def _schedules(
@@ -226,6 +285,7 @@ def find_slots(
     rules: Rules = ONLINE,
     ignore_appointment: int | None = None,
     ignore_appointments: bool = False,
+    one_per_start: bool = False,
 ) -> list[Slot]:
     """Every free start for `service` on the local days [first_day, last_day], by start time.
 
@@ -234,6 +294,8 @@ def find_slots(
     are asked (everyone who does when `practitioner_ids` is None: "any practitioner").
     Each location's days are its own local days. `ignore_appointments` answers "would this
     time be bookable on an empty calendar?" (to tell a taken time from a wrong one).
+    With `one_per_start`, each start appears once, with the practitioner an "any practitioner"
+    booking would get (the first free in `offering` order).
     """
     who, inputs = inputs_for(
         service,
@@ -245,7 +307,7 @@ def find_slots(
     )
     if inputs is None:
         return []
-    return slots_from(
+    found = slots_from(
         inputs,
         service,
         who,
@@ -255,6 +317,7 @@ def find_slots(
         rules=rules,
         ignore_appointments=ignore_appointments,
     )
+    return first_free(found, who) if one_per_start else found
 
 
 def inputs_for(
@@ -301,11 +364,17 @@ def slots_from(
     earliest, latest = bounds(service, now, rules)
     duration = service.duration
     found: list[Slot] = []
-    # Each room's timeline once per location, shared by every practitioner working there.
-    room_lines = {
-        location_id: [Timeline([] if ignore_appointments else b) for b in busy.values()]
-        for location_id, busy in inputs.room_busy.items()
-    }
+    # Where a room is free, once per location, shared by every practitioner working there.
+    rooms_free = (
+        {
+            location_id: availability.room_starts(
+                [[] if ignore_appointments else b for b in busy.values()], engine_service
+            )
+            for location_id, busy in inputs.room_busy.items()
+        }
+        if service.needs_room
+        else {}
+    )
     for (who, location_id), schedule in inputs.schedules.items():
         if who not in practitioner_ids:
             continue
@@ -319,7 +388,7 @@ def slots_from(
             busy=[] if ignore_appointments else inputs.busy.get(who, []),
             earliest=earliest,
             latest=latest,
-            rooms=room_lines.get(location_id, []) if service.needs_room else None,
+            rooms_free=rooms_free.get(location_id, []) if service.needs_room else None,
         )
         found.extend(Slot(s, who, location_id, s + duration) for s in starts)
     found.sort()
@@ -334,6 +403,17 @@ def offering(service: Service, among: Sequence[int] | None = None) -> list[int]:
             return []
         who = who.filter(pk__in=list(among))
     return list(who.order_by("name", "id").values_list("id", flat=True))
+
+
+def first_free(slots: Iterable[Slot], order: Sequence[int]) -> list[Slot]:
+    """One slot per start time: the one whose practitioner comes first in `order`."""
+    rank = {who: n for n, who in enumerate(order)}
+    chosen: dict[datetime, Slot] = {}
+    for slot in slots:
+        kept = chosen.get(slot.start)
+        if kept is None or rank[slot.practitioner_id] < rank[kept.practitioner_id]:
+            chosen[slot.start] = slot
+    return sorted(chosen.values())
 
 
 def nearest(slots: Iterable[Slot], to: datetime, count: int = 6) -> list[Slot]:

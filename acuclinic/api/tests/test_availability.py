@@ -10,7 +10,7 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.scheduling.models import Service, WorkingHours
 
-from .conftest import DENVER, SERVICE, weekday_ahead
+from .conftest import DENVER, SERVICE, body, weekday_ahead
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,19 @@ def test_a_day_of_free_times_for_one_practitioner(api, tuesday) -> None:
     assert [s["start"] for s in slots] == sorted(s["start"] for s in slots)
 
 
-def test_any_practitioner_lists_each_free_practitioner_per_start(api, tuesday) -> None:
+def test_any_practitioner_lists_each_start_once_with_whom_it_would_book(api, tuesday) -> None:
     slots = api.slots(start=str(tuesday), days=1)
-    at_ten = [s["practitioner"] for s in slots if parse(s["start"]).astimezone(DENVER).hour == 10]
-    assert {"lena-qiao", "tomas-rivera"} <= set(at_ten)
+    starts = [s["start"] for s in slots]
+    assert starts == sorted(set(starts)), "each start once, in order"
+    lena = {s["start"] for s in api.slots(start=str(tuesday), days=1, practitioner="lena-qiao")}
+    tomas = {s["start"] for s in api.slots(start=str(tuesday), days=1, practitioner="tomas-rivera")}
+    assert set(starts) == lena | tomas
+    for slot in slots:  # Lena comes first by name: she gets every time she is free
+        assert slot["practitioner"] == ("lena-qiao" if slot["start"] in lena else "tomas-rivera")
+    assert tomas - lena, "the demo's Tuesday has times only Tomás can take"
+    only_tomas = min(tomas - lena)
+    booked = api.book(body(only_tomas, practitioner="any"))
+    assert booked.status_code == 201 and booked.json()["practitioner"] == "tomas-rivera"
     saturday = weekday_ahead(5)  # only Tomás works on Saturdays
     assert {s["practitioner"] for s in api.slots(start=str(saturday), days=1)} == {"tomas-rivera"}
     sunday = weekday_ahead(6)

@@ -130,7 +130,7 @@ def test_a_room_is_the_first_free_one() -> None:
     blocked = demo.Interval(at, at + timedelta(minutes=70))
     assert demo._room_for(herbs, location.pk, blocked, inputs) is None
     assert demo._room_for(back, location.pk, blocked, inputs) == room1
-    inputs.room_busy[location.pk][room1].append(blocked)
+    inputs.room_busy[location.pk][room1].add(blocked)
     assert demo._room_for(back, location.pk, blocked, inputs) == room2
-    inputs.room_busy[location.pk][room2].append(blocked)
+    inputs.room_busy[location.pk][room2].add(blocked)
     assert demo._room_for(back, location.pk, blocked, inputs) is None

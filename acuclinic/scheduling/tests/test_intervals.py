@@ -13,7 +13,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acuclinic.scheduling.intervals import Interval, Timeline, intersect, merge, subtract
+from acuclinic.scheduling.intervals import (
+    Interval,
+    StartRange,
+    Timeline,
+    intersect,
+    intersect_ranges,
+    merge,
+    subtract,
+    union_ranges,
+)
 
 BASE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SPAN = 60  # generated endpoints lie in [BASE, BASE + SPAN minutes]
@@ -266,3 +275,82 @@ def test_timeline_agrees_with_brute_force(
         assert line.between(start, end) == [i for i in merge(busy) if share_an_instant(i, query)]
         every_instant_busy = all(inside(t, busy) for t in SAMPLES if start <= t < end)
         assert line.covers(start, end) == every_instant_busy, query
+
+
+@PROPERTY
+@given(interval_lists)
+def test_a_timeline_built_by_adding_is_the_one_built_at_once(busy: list[Interval]) -> None:
+    line = Timeline()
+    for interval in busy:
+        line.add(interval)
+    assert line.busy == merge(busy)
+    assert len(line) == len(merge(busy))
+
+
+@PROPERTY
+@given(interval_lists, st.lists(st.tuples(instants(), instants()), min_size=1, max_size=8))
+def test_of_sorted_answers_like_the_general_constructor(
+    busy: list[Interval], queries: list[tuple[datetime, datetime]]
+) -> None:
+    """Rows in start order, overlapping or not (the fast path takes only apart ones)."""
+    rows = sorted(i for i in busy if i.end > i.start)
+    line = Timeline.of_sorted([i.start for i in rows], [i.end for i in rows])
+    reference = Timeline(busy)
+    for a, b in queries:
+        start, end = min(a, b), max(a, b)
+        assert line.is_free(start, end) == reference.is_free(start, end)
+
+
+def test_of_sorted_keeps_touching_appointments_apart_and_answers_right() -> None:
+    line = Timeline.of_sorted([m(0), m(10)], [m(10), m(20)])
+    assert len(line) == 2  # taken as given: no merge loop
+    assert not line.is_free(m(5), m(15)) and not line.is_free(m(10), m(11))
+    assert line.is_free(m(20), m(30)) and line.is_free(m(-10), m(0))
+
+
+def in_ranges(t: datetime, ranges: list[StartRange]) -> bool:
+    return any(lo <= t <= hi for lo, hi in ranges)
+
+
+def assert_sorted_and_apart(ranges: list[StartRange]) -> None:
+    assert all(lo <= hi for lo, hi in ranges), ranges
+    assert all(a[1] < b[0] for a, b in pairwise(ranges)), ranges
+
+
+@PROPERTY
+@given(interval_lists, st.integers(0, 20), st.integers(1, 20))
+def test_starts_clear_holds_exactly_the_starts_whose_span_is_free(
+    busy: list[Interval], lead: int, tail: int
+) -> None:
+    ranges = Timeline(busy).starts_clear(timedelta(minutes=lead), timedelta(minutes=tail))
+    assert_sorted_and_apart(ranges)
+    for t in SAMPLES:
+        span = Interval(t - timedelta(minutes=lead), t + timedelta(minutes=tail))
+        assert in_ranges(t, ranges) == (not any(share_an_instant(span, i) for i in busy)), t
+
+
+range_lists = st.lists(intervals().filter(lambda i: i.end > i.start), max_size=6).map(
+    lambda found: [(i.start, i.end) for i in merge(found)]
+)
+
+
+@PROPERTY
+@given(range_lists, range_lists)
+def test_intersect_ranges_holds_exactly_where_both_do(
+    a: list[StartRange], b: list[StartRange]
+) -> None:
+    both = intersect_ranges(a, b)
+    assert both == intersect_ranges(b, a)
+    assert_sorted_and_apart(both)
+    for t in SAMPLES + [lo for lo, _ in a + b] + [hi for _, hi in a + b]:
+        assert in_ranges(t, both) == (in_ranges(t, a) and in_ranges(t, b)), t
+
+
+@PROPERTY
+@given(st.lists(range_lists, max_size=4))
+def test_union_ranges_holds_exactly_where_any_does(lists: list[list[StartRange]]) -> None:
+    union = union_ranges(lists)
+    assert_sorted_and_apart(union)
+    every = [r for ranges in lists for r in ranges]
+    for t in SAMPLES + [lo for lo, _ in every] + [hi for _, hi in every]:
+        assert in_ranges(t, union) == any(in_ranges(t, ranges) for ranges in lists), t
