@@ -66,17 +66,44 @@ def test_codes_are_unique_and_name_their_figure() -> None:
 
 
 def test_the_body_parts_the_intake_asks_about_are_there() -> None:
-    parts = {".".join(r.code.split(".")[1:]).removesuffix(".left").removesuffix(".right")
-             for r in REGIONS}  # fmt: skip
-    for part in ["head", "neck", "shoulder", "upper", "mid", "lower", "sacrum", "buttock", "hip",
-                 "thigh", "knee", "leg.lower", "foot", "arm.upper", "arm.lower", "hand", "chest",
-                 "abdomen.upper", "abdomen.lower"]:  # fmt: skip
+    parts = {
+        ".".join(r.code.split(".")[1:]).removesuffix(".left").removesuffix(".right")
+        for r in REGIONS
+    }
+    for part in [
+        "head",
+        "neck",
+        "shoulder",
+        "upper",
+        "mid",
+        "lower",
+        "sacrum",
+        "buttock",
+        "hip",
+        "thigh",
+        "knee",
+        "leg.lower",
+        "foot",
+        "arm.upper",
+        "arm.lower",
+        "hand",
+        "chest",
+        "abdomen.upper",
+        "abdomen.lower",
+    ]:
         assert part in parts, part
 
 
 def test_the_lower_back_is_fine_grained() -> None:
-    for code in ["back.upper.left", "back.upper.right", "back.mid.left", "back.mid.right",
-                 "back.lower.left", "back.lower.right", "back.sacrum"]:  # fmt: skip
+    for code in [
+        "back.upper.left",
+        "back.upper.right",
+        "back.mid.left",
+        "back.mid.right",
+        "back.lower.left",
+        "back.lower.right",
+        "back.sacrum",
+    ]:
         assert body_regions.is_region(code), code
     assert {"back.lower.left", "back.lower.right", "back.sacrum"} == body_regions.LOW_BACK
 
@@ -92,8 +119,13 @@ def test_sides_are_the_patients() -> None:
     assert centre_x("back.lower.left") < WIDTH / 2 < centre_x("back.lower.right")
     assert centre_x("back.buttock.left") < WIDTH / 2 < centre_x("back.buttock.right")
     for region in REGIONS:
-        assert region.side == ("left" if region.code.endswith(".left") else
-                               "right" if region.code.endswith(".right") else None)  # fmt: skip
+        assert region.side == (
+            "left"
+            if region.code.endswith(".left")
+            else "right"
+            if region.code.endswith(".right")
+            else None
+        )
         if region.side is None:  # midline regions straddle the middle
             xs = [x for x, _ in region.polygon]
             assert min(xs) < WIDTH / 2 < max(xs), region.code
