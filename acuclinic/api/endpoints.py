@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from ninja import Header, Query, Router, Status
-from ninja.responses import NinjaJSONEncoder
 from pydantic import StringConstraints
 
 from acuclinic.clinic.models import Practitioner
@@ -80,10 +79,10 @@ def availability(request: HttpRequest, query: Query[AvailabilityQuery]) -> JsonR
         practitioner_ids=None if practitioner is None else [practitioner.pk],
         one_per_start=practitioner is None,
     )
-    # Thousands of slots for "any" over weeks: plain JSON, not ninja's per-object validation
-    # of what present.slots already shaped (the schema above still documents it).
+    # Thousands of slots over weeks: plain JSON, not ninja's per-object validation of what
+    # present.slots already shaped (the schema above still documents it).
     body = {"service": service.slug, "time_zone": zone.key, "slots": present.slots(found)}
-    return JsonResponse(body, encoder=NinjaJSONEncoder)
+    return JsonResponse(body)
 
 
 @router.post(

@@ -1,7 +1,7 @@
 """Domain objects as the API shows them: slugs instead of ids, UTC plus local time."""
 
 from collections.abc import Sequence
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -40,16 +40,27 @@ def slots(found: Sequence[Slot]) -> list[dict[str, Any]]:
         )
     )
     where = Location.objects.in_bulk({s.location_id for s in found})
+    zones = {pk: location.zone for pk, location in where.items()}
+    # Strings here, as Django's JSON encoder writes datetimes ("...Z" for UTC), so that
+    # thousands of slots are encoded by json's C code without a call back per value.
     return [
         {
-            "start": s.start.astimezone(UTC),
-            "end": s.end.astimezone(UTC),
-            "local_start": s.start.astimezone(where[s.location_id].zone),
+            "start": iso(s.start.astimezone(UTC)),
+            "end": iso(s.end.astimezone(UTC)),
+            "local_start": iso(s.start.astimezone(zones[s.location_id])),
             "practitioner": who[s.practitioner_id],
             "location": where[s.location_id].slug,
         }
         for s in found
     ]
+
+
+def iso(moment: datetime) -> str:
+    """What DjangoJSONEncoder writes for a datetime (milliseconds at most, "Z" for UTC)."""
+    text = moment.isoformat()
+    if moment.microsecond:
+        text = text[:23] + text[26:]
+    return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
 
 
 def booking(appointment: Appointment) -> dict[str, Any]:

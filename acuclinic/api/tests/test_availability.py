@@ -1,12 +1,17 @@
 """GET /api/availability: free times as UTC and local time, and clear 422s for bad queries."""
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
+from acuclinic.api.present import iso
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.scheduling.models import Service, WorkingHours
 
@@ -202,3 +207,10 @@ def test_the_number_of_queries_does_not_grow_with_the_range(api) -> None:
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 15
+
+
+@given(
+    st.datetimes(timezones=st.sampled_from([UTC, DENVER, ZoneInfo("Asia/Kathmandu")])),
+)
+def test_slot_times_are_written_as_djangos_encoder_writes_them(moment: datetime) -> None:
+    assert iso(moment) == DjangoJSONEncoder().default(moment)

@@ -363,3 +363,12 @@ def test_skipping_rooms_that_cannot_run_out_changes_no_answer(world: World) -> N
         )
         assert found == expected, asked
         assert len(found) > 50, "a busy week still has free times to compare"
+        once = slots.find_slots(
+            world.treatment,
+            first_day=world.day,
+            last_day=last,
+            practitioner_ids=asked,
+            now=now,
+            one_per_start=True,
+        )
+        assert once == slots.first_free(expected, who), asked
