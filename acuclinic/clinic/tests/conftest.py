@@ -1,1 +1,1 @@
-from .personas import personas  # noqa: F401 (a fixture for every test in this folder)
+from .personas import personas_fixture  # noqa: F401 (the `personas` fixture, for this folder)

@@ -1,6 +1,6 @@
 """The people every permission test is written for (STYLE.md: personas), one of each role.
 
-    from acuclinic.clinic.tests.personas import Personas, personas  # noqa: F401 (a fixture)
+    from acuclinic.clinic.tests.personas import Personas, personas_fixture  # noqa: F401
 
     def test_something(personas: Personas) -> None:
         assert personas.client("front_desk").get(url).status_code == 403
@@ -12,10 +12,12 @@ phone numbers 555-01xx.
 """
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.test import Client
 
 from acuclinic.clinic import roles
@@ -62,11 +64,20 @@ class Personas:
         return client
 
 
+@cache
+def _password_hash() -> str:
+    # Hashed once: seven slow hashes per test would dominate every permission test.
+    return make_password(PASSWORD)
+
+
 def make_personas() -> Personas:
     users = get_user_model().objects
 
     def account(name: str, **extra: Any) -> Any:
-        return users.create_user(f"persona-{name}", f"{name}@example.org", PASSWORD, **extra)
+        user = users.create_user(f"persona-{name}", f"{name}@example.org", None, **extra)
+        user.password = _password_hash()
+        user.save(update_fields=["password"])
+        return user
 
     patient_a, patient_b = account("patient-a"), account("patient-b")
     record_a = Patient.objects.create(
@@ -109,6 +120,6 @@ def make_personas() -> Personas:
     )
 
 
-@pytest.fixture
-def personas(db) -> Personas:  # type: ignore[no-untyped-def]
+@pytest.fixture(name="personas")
+def personas_fixture(db) -> Personas:  # type: ignore[no-untyped-def]
     return make_personas()
