@@ -2,15 +2,19 @@
 
 The list follows DOMAIN.md, which draws on:
 - NICE NG59, "Low back pain and sciatica in over 16s: assessment and management" (2016,
-  updated 2020): exclude specific causes (cancer, infection, trauma, inflammatory disease such
-  as spondyloarthritis) before treating non-specific low back pain;
+  updated 2020): rule out specific causes (cancer, infection, trauma, inflammatory disease)
+  before treating non-specific low back pain. The red flags for those causes are spelled out
+  in NICE's Clinical Knowledge Summary on low back pain: fever or recent infection, IV drug
+  use and immunosuppression (infection); history of cancer, unexplained weight loss, age over
+  50 and night pain that does not ease (cancer); significant trauma (fracture).
 - ACP 2017, Qaseem et al., "Noninvasive treatments for acute, subacute, and chronic low back
-  pain" (Ann Intern Med 166:514), with the ACP/APS 2007 diagnostic guideline it updates (Chou
-  et al., Ann Intern Med 147:478): history of cancer, unexplained weight loss, age over 50,
-  fever, immunosuppression and intravenous drug use, significant trauma, pain not eased by rest;
-- the NICE Clinical Knowledge Summary on cauda equina syndrome and the NHS page on it: new
+  pain" (Ann Intern Med 166:514), and the ACP/APS 2007 guideline on diagnosis it builds on
+  (Chou et al., Ann Intern Med 147:478): the same history, with age over 50 as a risk factor
+  for cancer, and cauda equina signs calling for prompt evaluation.
+- NICE's Clinical Knowledge Summary on cauda equina syndrome and the NHS page on it: new
   bladder or bowel dysfunction, numbness around the genitals and anus ("saddle"), and
-  progressive weakness of the legs are an emergency: same-day hospital care, not a referral.
+  progressive weakness of the legs are an emergency: hospital care the same day, not a
+  referral.
 
 Each red-flag question in a definition carries a `red_flag` code (or an option does), so the
 screen depends on codes, never on wording. "Age over 50 with new pain" is derived from the
@@ -194,8 +198,8 @@ CATALOGUE: Mapping[str, RedFlag] = MappingProxyType(
 CODES: frozenset[str] = frozenset(CATALOGUE)
 AGE_OVER_50_NEW_PAIN = "age_over_50_new_pain"
 
-# Deyo and Diehl's criterion, as the ACP/APS 2007 guideline cites it, is age 50 or older; the
-# screen errs towards caution and flags from the 50th birthday.
+# The ACP/APS 2007 guideline lists "age > 50"; the study behind it (Deyo and Diehl, J Gen Intern
+# Med 1988) used 50 or older. A screen errs towards caution: it flags from the 50th birthday.
 AGE_THRESHOLD = 50
 # "New" pain: this episode began less than 12 weeks ago (not yet chronic, see Chronicity).
 NEW_PAIN = (Chronicity.ACUTE, Chronicity.SUBACUTE)

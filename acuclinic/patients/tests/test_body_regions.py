@@ -1,8 +1,9 @@
 """The pain-map catalogue: codes, sides, and polygons that can be drawn and tapped.
 
-Overlap is checked by sampling: every vertex is a whole number, so a sample point offset by an
-odd fraction of a unit never lies exactly on an edge, and a point inside two regions means
-those regions overlap. Edges are also checked exactly for crossings.
+Overlap is checked by sampling a point in every unit square of each region's bounding box:
+every vertex is a whole number, so a point offset by an odd fraction of a unit never lies
+exactly on an edge, and a point inside two regions means those regions overlap. Edges are
+also checked exactly for crossings.
 """
 
 from itertools import combinations
@@ -14,7 +15,6 @@ from acuclinic.patients import body_regions
 from acuclinic.patients.body_regions import BACK, FIGURES, FRONT, REGIONS, VIEWBOX, Region
 
 WIDTH, HEIGHT = VIEWBOX[2], VIEWBOX[3]
-SAMPLES = [(x + 0.37, y + 0.61) for x in range(WIDTH) for y in range(HEIGHT)]
 
 
 def inside(point: tuple[float, float], polygon: tuple[tuple[int, int], ...]) -> bool:
@@ -48,7 +48,10 @@ def edges(polygon: tuple[tuple[int, int], ...]) -> list[tuple[tuple[int, int], t
 
 
 def hits(region: Region) -> set[tuple[float, float]]:
-    return {p for p in SAMPLES if inside(p, region.polygon)}
+    xs = [x for x, _ in region.polygon]
+    ys = [y for _, y in region.polygon]
+    box = [(x + 0.37, y + 0.61) for x in range(min(xs), max(xs)) for y in range(min(ys), max(ys))]
+    return {p for p in box if inside(p, region.polygon)}
 
 
 @pytest.fixture(scope="module")
