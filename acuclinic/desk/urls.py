@@ -1,12 +1,13 @@
 from django.urls import path, re_path
 
-from . import calendar_appointments, calendar_feeds, calendar_views, views
+from . import audit_views, calendar_appointments, calendar_feeds, calendar_views, views
 
 app_name = "desk"
 urlpatterns = [
     path("", views.home, name="home"),
     path("comments/", views.comment_queue, name="comments"),
     path("comments/<int:comment_id>/<str:action>/", views.moderate, name="moderate"),
+    path("audit/", audit_views.audit_log, name="audit"),
     # The staff calendar
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/today/", calendar_views.today, name="calendar_today"),
