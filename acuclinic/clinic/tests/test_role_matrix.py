@@ -1,0 +1,180 @@
+"""Every persona against every staff and patient page (issue 4: the matrix is generated, not
+hand-picked). The routes come from the URL resolver: each named route under /desk/ and
+/portal/ must have a row in EXPECTED below, so a new page without one fails here until
+someone decides who may open it.
+
+Outcomes: "login" (sent to sign in), or the status code. Ids of records that someone may not
+see are the real ones where the page reads a record (a patient must not reach their own
+appointment through the desk); actions that would change something use an id that does not
+exist, so staff meet the 404 that proves they got past the gate and nothing changes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from acuclinic.clinic.models import Location
+from acuclinic.scheduling.models import Appointment, Service
+
+from .personas import NAMES, Personas
+
+pytestmark = pytest.mark.django_db
+
+PREFIXES = ("desk/", "portal/")
+LOGIN = "login"
+MISSING = 999_999
+
+
+@dataclass
+class World:
+    personas: Personas
+    appointment: Appointment
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, int | str]
+    method: str = "get"
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    query: str = ""
+    data: dict[str, str] = field(default_factory=dict)
+
+
+def outcomes(
+    *, staff: int | str = 200, front_desk: int | str | None = None,
+    practitioner: int | str | None = None, owner: int | str | None = None,
+    patients: int | str = 403, everyone: int | str | None = None,
+) -> dict[str, int | str]:  # fmt: skip
+    """A row of the table: anonymous and deactivated accounts sign in first (unless the page
+    is public: `everyone`); the rest as given, staff roles defaulting to `staff`."""
+    if everyone is not None:
+        return dict.fromkeys(NAMES, everyone)
+    return {
+        "anonymous": LOGIN,
+        "inactive_staff": LOGIN,
+        "patient_a": patients,
+        "patient_b": patients,
+        "front_desk": staff if front_desk is None else front_desk,
+        "practitioner": staff if practitioner is None else practitioner,
+        "owner": staff if owner is None else owner,
+    }
+
+
+def appointment_id(world: World) -> dict[str, Any]:
+    return {"appointment_id": world.appointment.pk}
+
+
+def missing_appointment(world: World) -> dict[str, Any]:
+    return {"appointment_id": MISSING}
+
+
+# Comment moderation is a Django permission (website.moderate_comment), not a role: the owner
+# group does not carry it (a superuser has every permission), so every persona here gets 403.
+NOBODY_BUT_MODERATORS = outcomes(staff=403)
+
+EXPECTED: dict[str, Route] = {
+    "desk:home": Route(outcomes()),
+    "desk:comments": Route(NOBODY_BUT_MODERATORS),
+    "desk:moderate": Route(
+        NOBODY_BUT_MODERATORS,
+        method="post",
+        kwargs=lambda w: {"comment_id": MISSING, "action": "approve"},
+    ),
+    "desk:audit": Route(outcomes(staff=403, owner=200)),
+    "desk:calendar": Route(outcomes()),
+    "desk:calendar_today": Route(outcomes()),
+    "desk:calendar_new": Route(outcomes()),
+    "desk:calendar_patients": Route(outcomes(), query="q=Juniper"),
+    "desk:calendar_free_times": Route(outcomes()),
+    "desk:calendar_appointment": Route(outcomes(), kwargs=appointment_id),
+    "desk:calendar_move": Route(outcomes(staff=404), method="post", kwargs=missing_appointment),
+    "desk:calendar_cancel": Route(outcomes(staff=404), method="post", kwargs=missing_appointment),
+    "desk:calendar_status": Route(
+        outcomes(staff=404), method="post", kwargs=missing_appointment, data={"status": "arrived"}
+    ),
+    "desk:calendar_time_off": Route(outcomes()),
+    "desk:calendar_time_off_delete": Route(
+        outcomes(staff=404), method="post", kwargs=lambda w: {"time_off_id": MISSING}
+    ),
+    "desk:calendar_feeds": Route(outcomes()),
+    # Someone else's feed: a practitioner manages only their own (calendar_access.py).
+    "desk:calendar_feed_replace": Route(
+        outcomes(staff=302, practitioner=403), method="post", kwargs=lambda w: {"slug": "lena-qiao"}
+    ),
+    # The private feed: no sign-in, the token in the address is the secret.
+    "desk:calendar_feed": Route(
+        outcomes(everyone=200),
+        kwargs=lambda w: {"token": w.personas.practitioner_record.calendar_token},
+    ),
+}
+
+
+def routes() -> dict[str, str]:
+    """Every named route under the prefixes: {"namespace:name": "desk/route/"}."""
+    found: dict[str, str] = {}
+
+    def walk(patterns: list[Any], prefix: str, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                found.setdefault(f"{namespace}{pattern.name}", prefix + str(pattern.pattern))
+
+    walk(get_resolver().url_patterns, "", "")
+    return {name: route for name, route in found.items() if route.startswith(PREFIXES)}
+
+
+ROUTES = routes()
+
+
+@pytest.fixture
+def world(personas: Personas) -> World:
+    start = timezone.now() + timedelta(days=400)
+    appointment = Appointment.objects.create(
+        patient=personas.record_a,
+        practitioner=personas.practitioner_record,
+        service=Service.objects.filter(needs_room=False).first(),
+        location=Location.objects.first(),
+        start=start,
+        end=start + timedelta(minutes=30),
+        blocked_start=start,
+        blocked_end=start + timedelta(minutes=30),
+        source="staff",
+    )
+    return World(personas=personas, appointment=appointment)
+
+
+def outcome(response) -> int | str:  # type: ignore[no-untyped-def]
+    if response.status_code == 302 and response["Location"].startswith("/accounts/login/"):
+        return LOGIN
+    return response.status_code
+
+
+def test_the_walk_finds_the_desk() -> None:
+    assert ROUTES["desk:calendar"] == "desk/calendar/"
+    assert len(ROUTES) >= 18
+
+
+def test_every_expectation_is_a_real_route() -> None:
+    assert not set(EXPECTED) - set(ROUTES), "stale rows in EXPECTED"
+
+
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_every_persona_on_every_route(name: str, world: World) -> None:
+    assert name in EXPECTED, f"{name} ({ROUTES[name]}) has no row in EXPECTED: who may open it?"
+    route = EXPECTED[name]
+    url = reverse(name, kwargs=route.kwargs(world))
+    if route.query:
+        url = f"{url}?{route.query}"
+    got = {}
+    for persona in NAMES:
+        client = world.personas.client(persona)
+        response = getattr(client, route.method)(url, route.data)
+        got[persona] = outcome(response)
+    assert got == route.expect, url
