@@ -233,7 +233,7 @@ def _why_not(
     working_at: int | None = None
     away = False
     for (_who, location_id), schedule in inputs.schedules.items():
-        zone = ZoneInfo(inputs.locations[location_id].time_zone)
+        zone = inputs.locations[location_id]
         for window in availability.window_intervals(schedule, zone, first, last):
             if window.start <= start and end <= window.end:
                 working_at = location_id

@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from django.db import connections
@@ -19,7 +19,7 @@ from django.db.models import CharField, Q, QuerySet, StringAgg, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from acuclinic.clinic.models import Location, Practitioner, Room
+from acuclinic.clinic.models import Practitioner, Room
 
 from . import availability
 from .intervals import Interval, Timeline
@@ -55,7 +55,7 @@ STAFF = Rules(notice=False, hours=False, online=False)
 class Inputs:
     """Everything the engine needs for some practitioners over some days."""
 
-    locations: dict[int, Location]
+    locations: dict[int, ZoneInfo]  # location -> its time zone
     schedules: dict[tuple[int, int], availability.Schedule]  # (practitioner, location)
     busy: dict[int, Timeline]  # practitioner -> blocked times (empty for anyone not found)
     room_busy: dict[int, dict[int, Timeline]]  # location -> room -> blocked times
@@ -81,22 +81,27 @@ def load_inputs(
     one always-free room in `room_busy` instead of every room's appointments (for a one-off
     question; a caller that adds bookings to the inputs as it goes needs them all)."""
     range_start, range_end = utc_range(first_day, last_day)
+    # Plain rows, not model instances: a big clinic has hundreds of weekly windows.
+    fields = ("practitioner_id", "location_id", "start", "end", "location__time_zone")
     hours = list(
-        WorkingHours.objects.filter(practitioner_id__in=practitioner_ids).select_related("location")
+        WorkingHours.objects.filter(practitioner_id__in=practitioner_ids).values_list(
+            "weekday", *fields, named=True
+        )
     )
     exceptions = list(
         ScheduleException.objects.filter(
             practitioner_id__in=practitioner_ids,
             date__gte=first_day - MARGIN,
             date__lte=last_day + MARGIN,
-        ).select_related("location")
+        ).values_list("date", *fields, named=True)
     )
     time_off = list(
         TimeOff.objects.filter(
             practitioner_id__in=practitioner_ids, start__lt=range_end, end__gt=range_start
         ).values_list("practitioner_id", "start", "end")
     )
-    locations = {row.location_id: row.location for row in [*hours, *exceptions]}
+    zones = {row.location_id: row.location__time_zone for row in [*hours, *exceptions]}
+    locations = {pk: ZoneInfo(name) for pk, name in zones.items()}
     rooms: dict[int, list[int]] = defaultdict(list)
     if needs_room and locations:
         for room_id, location_id in Room.objects.filter(
@@ -247,8 +252,8 @@ def _contended_rooms(
 
 def _schedules(
     practitioner_ids: Iterable[int],
-    hours: Iterable[WorkingHours],
-    exceptions: Iterable[ScheduleException],
+    hours: Iterable[Any],  # WorkingHours rows: practitioner_id, location_id, weekday, start, end
+    exceptions: Iterable[Any],  # ScheduleException rows: the same with date for weekday
     time_off: Iterable[tuple[int, datetime, datetime]],
 ) -> dict[tuple[int, int], availability.Schedule]:
     weekly: dict[tuple[int, int], dict[int, list[availability.Window]]] = defaultdict(
@@ -407,7 +412,7 @@ def slots_from(
     )
     for n, location_id, schedule in asked:
         who = practitioner_ids[n]
-        zone = ZoneInfo(inputs.locations[location_id].time_zone)
+        zone = inputs.locations[location_id]
         starts = availability.free_slots(
             schedule=schedule,
             zone=zone,
