@@ -85,6 +85,7 @@ def load[M: models.Model](
 ) -> M:
     """The shared helper behind every `access_*` function: the record, or Http404; and the
     audit entry for the read."""
+    purpose = Purpose(purpose)  # "clinical" as a plain string is audited all the same
     pk = parse_id(record_id)
     if pk is None:
         raise Http404
@@ -116,8 +117,7 @@ def _patient_id(record: models.Model, patient_path: str) -> int:
     return getattr(obj, f"{last}_id")
 
 
-def access_patient(
-    request: HttpRequest, patient_id: object, purpose: Purpose = Purpose.CONTACT
-) -> Patient:
-    """The patient with this id, if the signed-in user may see it for `purpose`; else 404."""
+def access_patient(request: HttpRequest, patient_id: object, purpose: Purpose) -> Patient:
+    """The patient with this id, if the signed-in user may see it for `purpose`; else 404.
+    No default purpose: each view says whether it shows contact details or clinical data."""
     return load(request, Patient.objects.all(), patient_id, purpose)

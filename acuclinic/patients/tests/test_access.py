@@ -179,3 +179,11 @@ def test_the_shared_helper_serves_records_that_belong_to_a_patient(personas: Per
     entry = AuditEntry.objects.filter(actor=personas.practitioner).get()
     assert entry.record_type == "scheduling.appointment"
     assert (entry.record_id, entry.patient_id) == (str(appointment.pk), personas.record_a.pk)
+
+
+def test_a_purpose_given_as_text_counts_the_same(personas: Personas) -> None:
+    request = request_as(personas.practitioner)
+    assert access_patient(request, personas.record_a.pk, "clinical") == personas.record_a  # type: ignore[arg-type]
+    assert AuditEntry.objects.get().detail == {"purpose": "clinical"}
+    with pytest.raises(ValueError):
+        access_patient(request, personas.record_a.pk, "gossip")  # type: ignore[arg-type]
