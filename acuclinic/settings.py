@@ -129,7 +129,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # mmap: pages read straight from the OS cache, not copied in by a system call each
+        # (availability over a month of a big clinic reads thousands of index pages).
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;"
+        ),
     }
     # Tests use a file, not memory: then the live server's threads each get their own
     # connection, as in production, instead of sharing one (which SQLite does not survive).

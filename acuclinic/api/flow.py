@@ -143,9 +143,12 @@ def book(
     slot then cost a read, not a write lock); the patient record is made only for a time that
     looked free, and removed again if the booking still fails.
     """
-    if key and (done := Appointment.objects.filter(idempotency_key=key).first()):
-        return done  # a retry: answer before looking for a time that is now taken
-    candidates = _candidates(service, practitioner, start)
+    try:
+        candidates = _candidates(service, practitioner, start)
+    except booking.SlotTaken:
+        if key and (done := Appointment.objects.filter(idempotency_key=key).first()):
+            return done  # a retry: the time is taken by the first answer
+        raise
     patient, created = patient_for(request)
     try:
         return _first_that_books(service, candidates, start, patient, key)

@@ -117,7 +117,16 @@ def _days_around(start: datetime) -> tuple[date, date]:
     return (start - timedelta(days=1)).date(), (start + timedelta(days=1)).date()
 
 
-def _check_request(service: Service, practitioner: Practitioner, start: datetime, rules: Rules):  # type: ignore[no-untyped-def]
+def _check_request(  # type: ignore[no-untyped-def]
+    service: Service,
+    practitioner: Practitioner,
+    start: datetime,
+    rules: Rules,
+    *,
+    offers: bool = True,
+):
+    """`offers=False` for callers that go on to _find_slot: it learns the same from the
+    inputs it loads anyway, and asks only when a time turns out not to be bookable."""
     if timezone.is_naive(start):
         raise NotBookable(_("The time must include its time zone."))
     if not service.is_active:
@@ -130,6 +139,11 @@ def _check_request(service: Service, practitioner: Practitioner, start: datetime
         raise NotBookable(
             _("%(name)s is not taking appointments at the moment.") % {"name": practitioner.name}
         )
+    if offers or not rules.hours:  # _find_slot skips the inputs when not rules.hours
+        _check_offers(service, practitioner)
+
+
+def _check_offers(service: Service, practitioner: Practitioner) -> None:
     if not service.practitioners.filter(pk=practitioner.pk).exists():
         raise NotBookable(
             _("%(name)s does not offer %(service)s.")
@@ -147,7 +161,7 @@ def check(
 ) -> Slot:
     """The free slot at `start`, or the BookingError that says why not. Writes nothing (for
     pages that warn before the visitor types their details)."""
-    _check_request(service, practitioner, start, rules)
+    _check_request(service, practitioner, start, rules, offers=False)
     return _find_slot(
         service,
         practitioner,
@@ -213,6 +227,8 @@ def _find_slot(
                 return slot
             if slot is not None:
                 raise SlotTaken(_("Sorry, that time was just taken."))
+    else:
+        _check_offers(service, practitioner)
     raise NotBookable(_why_not(service, practitioner, start, first, last, inputs))
 
 
@@ -393,7 +409,7 @@ def book(
     """
     if idempotency_key and (done := _by_key(idempotency_key, patient)):
         return done
-    _check_request(service, practitioner, start, rules)
+    _check_request(service, practitioner, start, rules, offers=False)
     now = timezone.now()
 
     def attempt() -> Appointment:
