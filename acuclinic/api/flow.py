@@ -158,15 +158,18 @@ def book(
         raise
 
 
+Candidate = tuple[Practitioner, slot_finder.Slot | None]  # with the slot found, if one was
+
+
 def _first_that_books(
     service: Service,
-    candidates: list[Practitioner],
+    candidates: list[Candidate],
     start: datetime,
     patient: Patient,
     key: str | None,
 ) -> Appointment:
     taken: booking.SlotTaken | None = None
-    for candidate in candidates:
+    for candidate, slot in candidates:
         try:
             return booking.book(
                 service=service,
@@ -177,6 +180,7 @@ def _first_that_books(
                 source=Source.ONLINE,
                 rules=slot_finder.ONLINE,
                 idempotency_key=key,
+                slot=slot,
             )
         except booking.SlotTaken as error:
             taken = taken or error  # someone was quicker: try the next one free
@@ -187,21 +191,23 @@ def _first_that_books(
 
 def _candidates(
     service: Service, practitioner: Practitioner | None, start: datetime
-) -> list[Practitioner]:
-    """Who to try, in order; or the refusal, when it is clear before writing anything."""
+) -> list[Candidate]:
+    """Who to try, in order; or the refusal, when it is clear before writing anything.
+    The slot found is handed to book(), which then need not look again; rooms are left to
+    book(), which picks one under the write lock."""
     if practitioner is None:
         return _free_at(service, start)
-    # Busy then: taken if it is one of the times offered, else book() says what is wrong.
-    if _overlaps(service, practitioner, start) and _on_grid(service, start, [practitioner.pk]):
-        raise _taken(service, start)
-    return [practitioner]  # book() checks everything else
-
-
-def _overlaps(service: Service, practitioner: Practitioner, start: datetime) -> bool:
-    """Whether an appointment is in the way, buffers included (one indexed query)."""
-    blocked = (start - service.buffer_before, start + service.duration + service.buffer_after)
-    appointments = Appointment.objects.active().overlapping(*blocked)
-    return appointments.filter(practitioner=practitioner).exists()
+    try:
+        slot = booking.check(
+            service=service,
+            practitioner=practitioner,
+            start=start,
+            rules=slot_finder.ONLINE,
+            rooms=False,
+        )
+    except booking.SlotTaken:
+        raise _taken(service, start) from None
+    return [(practitioner, slot)]
 
 
 def _around(start: datetime) -> dict[str, date]:
@@ -225,7 +231,7 @@ def _taken(service: Service, start: datetime) -> booking.SlotTaken:
     )
 
 
-def _free_at(service: Service, start: datetime) -> list[Practitioner]:
+def _free_at(service: Service, start: datetime) -> list[Candidate]:
     """Everyone free at `start`, in the usual order; when nobody is, the refusal."""
     ids = slot_finder.offering(service)
     if not ids:
@@ -233,14 +239,14 @@ def _free_at(service: Service, start: datetime) -> list[Practitioner]:
             _("No one offers this service online at the moment; please call the clinic.")
         )
     found = slot_finder.find_slots(service, **_around(start), practitioner_ids=ids)
-    free = {s.practitioner_id for s in found if s.start == start}
+    free = {s.practitioner_id: s for s in found if s.start == start}
     if free:
         by_id = Practitioner.objects.in_bulk(free)
-        return [by_id[pk] for pk in ids if pk in free]
+        return [(by_id[pk], free[pk]) for pk in ids if pk in free]
     if _on_grid(service, start, ids):
         raise _taken(service, start)
     # Not a time anyone could be booked at: book() with the first explains why (notice, grid).
-    return [Practitioner.objects.get(pk=ids[0])]
+    return [(Practitioner.objects.get(pk=ids[0]), None)]
 
 
 # --- cancelling -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.patients.models import Patient
@@ -117,6 +118,9 @@ def _days_around(start: datetime) -> tuple[date, date]:
     return (start - timedelta(days=1)).date(), (start + timedelta(days=1)).date()
 
 
+NO_ROOM = gettext_lazy("There is no treatment room for this service there; please call the clinic.")
+
+
 def _check_request(  # type: ignore[no-untyped-def]
     service: Service,
     practitioner: Practitioner,
@@ -158,9 +162,11 @@ def check(
     start: datetime,
     rules: Rules = ONLINE,
     ignore_appointment: int | None = None,
+    rooms: bool = True,
 ) -> Slot:
     """The free slot at `start`, or the BookingError that says why not. Writes nothing (for
-    pages that warn before the visitor types their details)."""
+    pages that warn before the visitor types their details). With `rooms=False` a time whose
+    rooms are all taken still passes; book() then finds it taken under the write lock."""
     _check_request(service, practitioner, start, rules, offers=False)
     return _find_slot(
         service,
@@ -169,6 +175,7 @@ def check(
         rules,
         now=timezone.now(),
         ignore_appointment=ignore_appointment,
+        rooms=rooms,
     )
 
 
@@ -180,8 +187,10 @@ def _find_slot(
     *,
     now: datetime,
     ignore_appointment: int | None = None,
+    rooms: bool = True,
 ) -> Slot:
-    """The free slot starting at `start`, or the reason there is none."""
+    """The free slot starting at `start`, or the reason there is none (`rooms=False`: leave
+    the rooms to _free_room, under the write lock)."""
     first, last = _days_around(start)
     if rules.notice:
         earliest, latest = slot_finder.bounds(service, now, rules)
@@ -207,6 +216,7 @@ def _find_slot(
         practitioner_ids=[practitioner.pk],
         rules=rules,
         ignore_appointment=ignore_appointment,
+        rooms=rooms,
     )
     if inputs is not None:
         # One load answers both questions: is it free, and (if not) would it be on an empty
@@ -221,6 +231,7 @@ def _find_slot(
                 now=now,
                 rules=rules,
                 ignore_appointments=ignore_appointments,
+                rooms=rooms,
             )
             slot = next((s for s in found if s.start == start), None)
             if slot is not None and not ignore_appointments:
@@ -229,7 +240,10 @@ def _find_slot(
                 raise SlotTaken(_("Sorry, that time was just taken."))
     else:
         _check_offers(service, practitioner)
-    raise NotBookable(_why_not(service, practitioner, start, first, last, inputs))
+    # Saying why may need the rooms: without them, _why_not loads what it needs.
+    raise NotBookable(
+        _why_not(service, practitioner, start, first, last, inputs if rooms else None)
+    )
 
 
 def _why_not(
@@ -259,7 +273,7 @@ def _why_not(
     if away:
         return _("%(name)s is away at that time.") % {"name": practitioner.name}
     if service.needs_room and not inputs.rooms.get(working_at):
-        return _("There is no treatment room for this service there; please call the clinic.")
+        return str(NO_ROOM)
     # Inside the hours but not on the grid (e.g. 10:07 when appointments start every 15 min).
     return _("That is not one of the times that can be booked.")
 
@@ -326,6 +340,8 @@ def _free_room(
         .values_list("pk", flat=True)
     )
     if not free:
+        if not Room.objects.filter(location_id=location_id, is_active=True).exists():
+            raise NotBookable(str(NO_ROOM))
         raise SlotTaken(_("Sorry, no treatment room is free at that time."))
     return prefer if prefer in free else free[0]
 
@@ -400,28 +416,38 @@ def book(
     status: str = Status.CONFIRMED,
     held_until: datetime | None = None,
     notify: bool = True,
+    slot: Slot | None = None,
 ) -> Appointment:
     """Book one appointment, or raise a BookingError whose message can be shown as it is.
 
     With an idempotency key, asking twice (a double-clicked form, a retried API call) returns
     the first booking instead of making a second (for the same patient only: a key is no
     way to see someone else's booking).
+
+    `slot`: what check() just answered for this practitioner and start, to save looking
+    again (the caller has then handled a retry whose time its first answer took).
     """
-    if idempotency_key and (done := _by_key(idempotency_key, patient)):
+    if slot is not None and (slot.start, slot.practitioner_id) != (start, practitioner.pk):
+        raise ValueError("the slot given is not the one asked for")
+    if slot is None and idempotency_key and (done := _by_key(idempotency_key, patient)):
         return done
     _check_request(service, practitioner, start, rules, offers=False)
     now = timezone.now()
 
     def attempt() -> Appointment:
-        # The full check (hours, grid, notice, time off, appointments: six queries and the
+        nonlocal slot
+        # The full check (hours, grid, notice, time off, appointments: four queries and the
         # engine) before the write lock: on SQLite every other booking waits while it is held.
-        # Inside, the database's guard refuses a time taken meanwhile (IntegrityError, below).
-        slot = _find_slot(service, practitioner, start, rules, now=now)
+        # Inside, the database's guard refuses a time taken meanwhile (IntegrityError, below),
+        # and _free_room picks the room (SlotTaken when none is free).
+        # The slot given counts for the first attempt only: a retry looks again.
+        found = slot or _find_slot(service, practitioner, start, rules, now=now, rooms=False)
+        slot = None
         with transaction.atomic():
             if idempotency_key and (done := _by_key(idempotency_key, patient)):
                 return done
             appointment = _insert(
-                service, slot, patient, source, status, staff_notes, idempotency_key, held_until
+                service, found, patient, source, status, staff_notes, idempotency_key, held_until
             )
             _log(appointment, actor, "booked", {"start": start.isoformat(), "status": status})
             if notify and status == Status.CONFIRMED:

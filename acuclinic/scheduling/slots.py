@@ -9,7 +9,7 @@ does the rest.
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -352,8 +352,10 @@ def inputs_for(
     practitioner_ids: Sequence[int] | None,
     rules: Rules,
     ignore_appointment: int | None = None,
+    rooms: bool = True,
 ) -> tuple[list[int], Inputs | None]:
-    """Who may be asked for `service`, and their inputs; None when nobody can be booked."""
+    """Who may be asked for `service`, and their inputs; None when nobody can be booked.
+    `rooms=False` leaves rooms out (for a caller that picks the room under the write lock)."""
     if not service.is_active or (rules.online and not service.bookable_online):
         return [], None
     if last_day < first_day:
@@ -365,7 +367,7 @@ def inputs_for(
         who,
         first_day,
         last_day,
-        needs_room=service.needs_room,
+        needs_room=service.needs_room and rooms,
         ignore_appointment=ignore_appointment,
         only_contended_rooms=True,
     )
@@ -383,12 +385,16 @@ def slots_from(
     rules: Rules = ONLINE,
     ignore_appointments: bool = False,
     one_per_start: bool = False,
+    rooms: bool = True,
 ) -> list[Slot]:
     """find_slots' pure half: the free starts in inputs already loaded (no queries).
+    `rooms=False`: as if the service needed no room (inputs loaded without them).
 
     With `one_per_start`, the first practitioner of `practitioner_ids` free at each start
     (first_free's answer, without making the slots of everyone else first)."""
     engine_service = service.as_engine_service()
+    if not rooms:
+        engine_service = replace(engine_service, needs_room=False)
     earliest, latest = bounds(service, now, rules)
     duration = service.duration
     found: list[Slot] = []
@@ -400,7 +406,7 @@ def slots_from(
             )
             for location_id, busy in inputs.room_busy.items()
         }
-        if service.needs_room
+        if engine_service.needs_room
         else {}
     )
     rank = {who: n for n, who in enumerate(practitioner_ids)}
@@ -422,7 +428,7 @@ def slots_from(
             busy=[] if ignore_appointments else inputs.busy.get(who, []),
             earliest=earliest,
             latest=latest,
-            rooms_free=rooms_free.get(location_id, []) if service.needs_room else None,
+            rooms_free=rooms_free.get(location_id, []) if engine_service.needs_room else None,
         )
         if one_per_start:
             starts = [s for s in starts if s not in seen]

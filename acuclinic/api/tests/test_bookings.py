@@ -142,6 +142,27 @@ def test_a_taken_time_is_refused_without_writing_anything(api, tuesday) -> None:
     assert writes == []
 
 
+def test_a_time_whose_rooms_are_all_taken_is_refused_with_alternatives(api, tuesday) -> None:
+    """Rooms are chosen under the write lock: Lena is free, but Tomás has the last room."""
+    from acuclinic.clinic.models import Room
+
+    lena = {s["start"] for s in api.slots(start=str(tuesday), days=1, practitioner="lena-qiao")}
+    tomas = api.slots(start=str(tuesday), days=1, practitioner="tomas-rivera")
+    start = next(s["start"] for s in tomas if s["start"] in lena)
+    kept = Room.objects.filter(location__slug="garrison-street", is_active=True).first()
+    Room.objects.filter(location__slug="garrison-street").exclude(pk=kept.pk).update(
+        is_active=False
+    )
+    assert api.book(body(start, practitioner="tomas-rivera")).status_code == 201
+    patients = Patient.objects.count()
+    response = api.book(body(start, email="no.room@example.net", name="No Room"))
+    assert response.status_code == 409, response.content
+    assert response.json()["detail"] == "Sorry, no treatment room is free at that time."
+    assert response.json()["alternatives"]
+    assert Patient.objects.count() == patients  # the record made for it was removed again
+    assert Appointment.objects.filter(start=datetime.fromisoformat(start)).count() == 1
+
+
 def test_an_idempotency_key_makes_a_retry_one_booking(api, tuesday) -> None:
     slot = first_free(api, tuesday)
     first = api.book(body(slot["start"]), key="retry-7f3c")
