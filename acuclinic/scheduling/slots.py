@@ -84,21 +84,25 @@ def load_inputs(
     # Plain rows, not model instances: a big clinic has hundreds of weekly windows.
     fields = ("practitioner_id", "location_id", "start", "end", "location__time_zone")
     hours = list(
-        WorkingHours.objects.filter(practitioner_id__in=practitioner_ids).values_list(
-            "weekday", *fields, named=True
-        )
+        WorkingHours.objects.filter(practitioner_id__in=practitioner_ids)
+        .order_by()  # not the model's order: that joins the practitioner to sort by name
+        .values_list("weekday", *fields, named=True)
     )
     exceptions = list(
         ScheduleException.objects.filter(
             practitioner_id__in=practitioner_ids,
             date__gte=first_day - MARGIN,
             date__lte=last_day + MARGIN,
-        ).values_list("date", *fields, named=True)
+        )
+        .order_by()
+        .values_list("date", *fields, named=True)
     )
     time_off = list(
         TimeOff.objects.filter(
             practitioner_id__in=practitioner_ids, start__lt=range_end, end__gt=range_start
-        ).values_list("practitioner_id", "start", "end")
+        )
+        .order_by()
+        .values_list("practitioner_id", "start", "end")
     )
     zones = {row.location_id: row.location__time_zone for row in [*hours, *exceptions]}
     locations = {pk: ZoneInfo(name) for pk, name in zones.items()}
