@@ -444,8 +444,8 @@ def book(
         found = slot or _find_slot(service, practitioner, start, rules, now=now, rooms=False)
         slot = None
         with transaction.atomic():
-            if idempotency_key and (done := _by_key(idempotency_key, patient)):
-                return done
+            # No look-up of the key in here: it is unique, so a twin request racing this one
+            # fails to insert (IntegrityError) and is answered with this booking below.
             appointment = _insert(
                 service, found, patient, source, status, staff_notes, idempotency_key, held_until
             )
