@@ -1,6 +1,13 @@
 from django.urls import path, re_path
 
-from . import audit_views, calendar_appointments, calendar_feeds, calendar_views, views
+from . import (
+    audit_views,
+    calendar_appointments,
+    calendar_feeds,
+    calendar_views,
+    patient_views,
+    views,
+)
 
 app_name = "desk"
 urlpatterns = [
@@ -8,6 +15,29 @@ urlpatterns = [
     path("comments/", views.comment_queue, name="comments"),
     path("comments/<int:comment_id>/<str:action>/", views.moderate, name="moderate"),
     path("audit/", audit_views.audit_log, name="audit"),
+    # Patient records
+    path("patients/", patient_views.patient_list, name="patients"),
+    path("patients/<int:patient_id>/", patient_views.patient_detail, name="patient"),
+    path("patients/<int:patient_id>/edit/", patient_views.patient_edit, name="patient_edit"),
+    path("patients/<int:patient_id>/links/", patient_views.patient_links, name="patient_links"),
+    path(
+        "patients/<int:patient_id>/links/<int:link_id>/delete/",
+        patient_views.patient_unlink,
+        name="patient_unlink",
+    ),
+    path(
+        "patients/<int:patient_id>/documents/new/",
+        patient_views.document_upload,
+        name="patient_document_upload",
+    ),
+    path(
+        "patients/documents/<int:document_id>/",
+        patient_views.document_download,
+        name="patient_document",
+    ),
+    path("patients/<int:patient_id>/merge/", patient_views.patient_merge, name="patient_merge"),
+    path("patients/<int:patient_id>/export/", patient_views.patient_export, name="patient_export"),
+    path("patients/<int:patient_id>/erase/", patient_views.patient_erase, name="patient_erase"),
     # The staff calendar
     path("calendar/", calendar_views.calendar, name="calendar"),
     path("calendar/today/", calendar_views.today, name="calendar_today"),

@@ -104,6 +104,34 @@ EXPECTED: dict[str, Route] = {
         outcomes(staff=404), method="post", kwargs=lambda w: {"time_off_id": MISSING}
     ),
     "desk:calendar_feeds": Route(outcomes()),
+    # Patient records: contact pages for every staff role, clinical ones for the owner and
+    # practitioners, erasure for the owner (desk/patient_views.py).
+    "desk:patients": Route(outcomes(), query="q=Juniper"),
+    "desk:patient": Route(outcomes(), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}),
+    "desk:patient_edit": Route(outcomes(), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}),
+    "desk:patient_links": Route(
+        outcomes(), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
+    "desk:patient_unlink": Route(
+        outcomes(staff=404),
+        method="post",
+        kwargs=lambda w: {"patient_id": w.personas.record_a.pk, "link_id": MISSING},
+    ),
+    "desk:patient_document_upload": Route(
+        outcomes(front_desk=403), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
+    "desk:patient_document": Route(
+        outcomes(staff=404, front_desk=403), kwargs=lambda w: {"document_id": MISSING}
+    ),
+    "desk:patient_merge": Route(
+        outcomes(front_desk=403), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
+    "desk:patient_export": Route(
+        outcomes(front_desk=403), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
+    "desk:patient_erase": Route(
+        outcomes(staff=403, owner=200), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
     # Someone else's feed: a practitioner manages only their own (calendar_access.py).
     "desk:calendar_feed_replace": Route(
         outcomes(staff=302, practitioner=403), method="post", kwargs=lambda w: {"slug": "lena-qiao"}

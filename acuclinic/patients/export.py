@@ -1,0 +1,119 @@
+"""Everything the clinic holds about one patient, as JSON (issue 4 E: the right of access).
+
+`export_patient` is plain data in, plain data out, so the portal can offer the same file to
+the patient later. Times are UTC in ISO 8601. Files are listed, not embedded: they are
+downloaded one by one through the documents view (each an audited read).
+"""
+
+from typing import Any
+
+from django.utils import timezone
+
+from .models import Patient
+
+FORMAT = "acuclinic.patient-export"
+FORMAT_VERSION = 1
+
+RECORD_FIELDS = (
+    "full_name",
+    "email",
+    "phone",
+    "date_of_birth",
+    "sex",
+    "pronouns",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "emergency_name",
+    "emergency_relationship",
+    "emergency_phone",
+    "preferred_language",
+    "heard_from",
+    "heard_from_other",
+)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_patient(patient: Patient) -> dict[str, Any]:
+    """The patient's record, family links, appointments (with staff notes and waitlist),
+    consent signatures and the list of documents, in a fixed number of queries."""
+    record = {name: getattr(patient, name) for name in RECORD_FIELDS}
+    record["date_of_birth"] = _iso(patient.date_of_birth)
+    record["id"] = patient.pk
+    record["created_at"] = _iso(patient.created_at)
+    record["has_portal_account"] = patient.user_id is not None
+    links = [
+        {"person": link.related.full_name, "patient_id": link.related_id,
+         "is_this_patients": link.relationship, "may_book_for_this_patient": link.may_book}
+        for link in patient.links.select_related("related")
+    ] + [
+        {"person": link.patient.full_name, "patient_id": link.patient_id,
+         "this_patient_is_their": link.relationship, "this_patient_may_book": link.may_book}
+        for link in patient.linked_from.select_related("patient")
+    ]  # fmt: skip
+    appointments = [
+        {
+            "start": _iso(a.start),
+            "end": _iso(a.end),
+            "service": a.service.name,
+            "practitioner": a.practitioner.name,
+            "location": a.location.name,
+            "status": a.status,
+            "booked": a.source,
+            "staff_notes": a.staff_notes,
+            "created_at": _iso(a.created_at),
+        }
+        for a in patient.appointments.select_related(
+            "service", "practitioner", "location"
+        ).order_by("start", "pk")
+    ]
+    waitlist = [
+        {
+            "service": w.service.name,
+            "practitioner": w.practitioner.name if w.practitioner else None,
+            "from": _iso(w.earliest),
+            "until": _iso(w.latest),
+            "state": w.state,
+        }
+        for w in patient.waitlist.select_related("service", "practitioner")
+    ]
+    consents = [
+        {
+            "document": s.document.get_kind_display(),
+            "kind": s.document.kind,
+            "version": s.document.version,
+            "published_on": _iso(s.document.published_on),
+            "text": s.document.text,
+            "typed_name": s.typed_name,
+            "signed_at": _iso(s.signed_at),
+            "ip_address": s.ip_address,
+        }
+        for s in patient.signatures.select_related("document").order_by("signed_at", "pk")
+    ]
+    documents = [
+        {
+            "kind": d.kind,
+            "file_name": d.original_name,
+            "content_type": d.content_type,
+            "size": d.size,
+            "uploaded_at": _iso(d.uploaded_at),
+        }
+        for d in patient.documents.order_by("uploaded_at", "pk")
+    ]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "exported_at": _iso(timezone.now()),
+        "patient": record,
+        "linked_family": links,
+        "appointments": appointments,
+        "waitlist": waitlist,
+        "consents": consents,
+        "documents": documents,
+    }
