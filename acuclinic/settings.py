@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.usersessions",
+    "django.contrib.humanize",  # allauth's session and security-key lists use it
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -92,6 +94,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "acuclinic.clinic.signin.SessionPolicyMiddleware",
+    "acuclinic.clinic.two_factor.TwoFactorRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -231,15 +235,56 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp", "avif"]
 
-# Sign-in (django-allauth); the staff two-factor and patient code flows build on this.
+# Sign-in (django-allauth). Staff: username or e-mail and password, then a second factor (an
+# authenticator app with recovery codes, or a security key). Patients: a one-time code e-mailed
+# to them, no password (see clinic/signin.py for how a patient's account comes to exist).
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/desk/"
+LOGIN_REDIRECT_URL = "/desk/"  # staff; patients go to PATIENT_LOGIN_REDIRECT_URL
+# Where a patient lands after signing in; "/" while nothing but Wagtail answers there.
+PATIENT_LOGIN_REDIRECT_URL = os.environ.get("PATIENT_LOGIN_REDIRECT_URL", "/portal/")
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"
-ACCOUNT_ALLOW_REGISTRATION = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 ACCOUNT_ADAPTER = "acuclinic.clinic.auth.ClinicAccountAdapter"
+ACCOUNT_FORMS = {
+    "request_login_code": "acuclinic.clinic.signin.RequestCodeForm",
+    "confirm_login_code": "acuclinic.clinic.signin.ConfirmCodeForm",
+}
+ACCOUNT_PREVENT_ENUMERATION = True  # a code request answers the same for any address
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""  # the subjects name the clinic themselves
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Ten minutes to switch to the mail app on a phone; three wrong tries and the code is void.
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = envint("LOGIN_CODE_MINUTES", 10) * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
+ACCOUNT_LOGIN_TIMEOUT = 15 * 60  # from the password to the second factor (or the code)
+# A code request takes at least this long whether or not the address is known, so the answer's
+# timing does not tell (see clinic/signin.py).
+LOGIN_CODE_MIN_SECONDS = float(os.environ.get("LOGIN_CODE_MIN_SECONDS", "1.0"))
+# Shared computers at the front desk: the sign-in cookie ends with the browser, no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+# "amount/period/per" (allauth's syntax); held in the cache, so several processes need a shared
+# CACHE_BACKEND (e.g. Redis) for the limits to add up across them.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",  # every password sign-in attempt
+    "login_failed": "10/m/ip,5/5m/key",  # wrong passwords (and wrong second factors) per account
+    "request_login_code": "20/m/ip,3/m/key,10/h/key",  # the key is the e-mail address
+    "confirm_login_code": "20/m/ip,10/h/key",  # code attempts (clinic/signin.py); key: e-mail
+    "reset_password": "20/m/ip,5/m/key",
+}
+# Second factors: an authenticator app (TOTP, RFC 6238: 6 digits, 30 s, the current step only)
+# with ten recovery codes, and security keys/passkeys (WebAuthn through fido2) as a second factor
+# only; a passkey alone does not sign anyone in.
+MFA_ADAPTER = "acuclinic.clinic.two_factor.ClinicMFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_RECOVERY_CODE_COUNT = 10
+# Where a staff account without a second factor is stopped when the clinic requires one.
+TWO_FACTOR_REQUIRED_PATHS = ("/desk/", "/cms/", "/admin/")
+USERSESSIONS_ADAPTER = "acuclinic.clinic.signin.ClinicUserSessionsAdapter"
+# Sessions: a signed-in session ends after this long without a request (staff sooner: an
+# unattended desk computer), and at the latest SESSION_COOKIE_AGE after signing in.
+SESSION_IDLE_MINUTES_STAFF = envint("SESSION_IDLE_MINUTES_STAFF", 30)
+SESSION_IDLE_MINUTES = envint("SESSION_IDLE_MINUTES", 60)
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 8)
 
 # Booking API (/api/) POSTs per client address, in django-ninja's rate syntax; empty: no limit.

@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from .api.main import api
+from .clinic import signin
 from .website import views as website_views
 from .website.comment_views import altcha_challenge
 from .website.feeds import ArticlesAtomFeed, ArticlesRssFeed
@@ -15,6 +16,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # allauth's sign-in and code pages with the clinic's templates and rules (clinic/signin.py)
+    path("accounts/login/", signin.sign_in, name="account_login"),
+    path("accounts/login/code/", signin.request_code, name="account_request_login_code"),
+    path("accounts/login/code/confirm/", signin.confirm_code, name="account_confirm_login_code"),
     path("accounts/", include("allauth.urls")),
     path("desk/", include("acuclinic.desk.urls")),
     path("book/", include("acuclinic.scheduling.urls")),

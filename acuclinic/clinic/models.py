@@ -88,6 +88,14 @@ class ClinicSettings(BaseSiteSetting):
     waitlist_offer_hours = models.PositiveSmallIntegerField(
         _("a waitlist offer is held for (hours)"), default=2
     )
+    require_staff_two_factor = models.BooleanField(
+        _("require two-factor sign-in for staff"),
+        default=False,
+        help_text=_(
+            "Staff without an authenticator app or security key are asked to set one up before "
+            "the desk or the website editor opens."
+        ),
+    )
 
     panels = [
         MultiFieldPanel(
@@ -122,6 +130,7 @@ class ClinicSettings(BaseSiteSetting):
             [FieldPanel("staff_notification_email"), FieldPanel("auto_approve_known_commenters")],
             _("Reader comments"),
         ),
+        MultiFieldPanel([FieldPanel("require_staff_two_factor")], _("Sign-in")),
     ]
 
     class Meta:
