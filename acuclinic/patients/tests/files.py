@@ -60,7 +60,8 @@ def pdf_of_size(size: int) -> bytes:
 
 
 def appointment(patient: Patient, *, days: int, **fields):  # type: ignore[no-untyped-def]
-    """An appointment `days` from now (negative: in the past), straight into the table."""
+    """An appointment `days` from now (negative: in the past), straight into the table. The
+    demo schedule fills three weeks back and two ahead: keep clear of it."""
     from acuclinic.scheduling.models import Appointment, Service
 
     start = timezone.now().replace(microsecond=0) + timedelta(days=days)
