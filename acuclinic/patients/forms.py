@@ -50,7 +50,15 @@ def check_phone(value: str) -> str:
     return value
 
 
-class PatientForm(forms.ModelForm):
+class _Labels:
+    """Labels read "Phone", not "Phone:" (as on the calendar's forms)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class PatientForm(_Labels, forms.ModelForm):
     """Contact details and the rest of the record, for every staff role (all of it is
     contact and administrative data, nothing clinical)."""
 
@@ -120,7 +128,7 @@ class PatientForm(forms.ModelForm):
         return fields
 
 
-class SearchForm(forms.Form):
+class SearchForm(_Labels, forms.Form):
     q = forms.CharField(label=_("Name, e-mail or phone"), required=False, max_length=100)
 
     def clean_q(self) -> str:
@@ -132,7 +140,7 @@ class Direction:
     MINE = "mine"  # this patient is the other person's <relationship>
 
 
-class LinkForm(forms.Form):
+class LinkForm(_Labels, forms.Form):
     direction = forms.ChoiceField(
         label=_("Who is who"),
         choices=[
@@ -152,7 +160,7 @@ class LinkForm(forms.Form):
     )
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(_Labels, forms.Form):
     kind = forms.ChoiceField(
         label=_("Kind of document"),
         choices=DocumentKind.choices,
@@ -195,7 +203,7 @@ class DocumentForm(forms.Form):
             self.cleaned_data.pop("file", None)
 
 
-class MergeForm(forms.Form):
+class MergeForm(_Labels, forms.Form):
     keep = forms.ChoiceField(
         label=_("Keep which record?"),
         widget=forms.RadioSelect,
@@ -208,7 +216,7 @@ class MergeForm(forms.Form):
     )
 
 
-class EraseForm(forms.Form):
+class EraseForm(_Labels, forms.Form):
     typed_name = forms.CharField(
         label=_("Type the patient's full name to confirm"),
         max_length=160,
