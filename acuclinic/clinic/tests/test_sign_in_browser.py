@@ -111,6 +111,7 @@ def test_staff_add_a_security_key_and_sign_in_with_it(
     page.get_by_label("Password").fill(DEMO_PASSWORD)  # allauth asks again before a change
     page.get_by_role("button", name="Confirm").click()
     page.get_by_label("Name").fill("Desk key")
+    page.wait_for_load_state("load")  # allauth's script hooks the button up once loaded
     page.get_by_role("button", name="Add").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recovery Codes")
 
@@ -118,5 +119,6 @@ def test_staff_add_a_security_key_and_sign_in_with_it(
     page.get_by_role("button", name="Sign out", exact=True).click()
     password_sign_in()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-Factor Authentication")
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Use a security key").click()
     expect(page).to_have_url(f"{live_server.url}/desk/")
