@@ -35,7 +35,7 @@ from allauth.usersessions.adapter import DefaultUserSessionsAdapter
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, logout
-from django.contrib.auth.signals import user_logged_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -45,15 +45,16 @@ from django.utils.translation import gettext_lazy as _
 
 from . import audit
 from .audit import Action
-from .roles import STAFF_ROLES, Role, role_of
+from .roles import Role, role_of
 
 # --- who may have a code ----------------------------------------------------------------
 
 
 def is_staff_account(user: Any) -> bool:
     """Staff for sign-in purposes: any account that can reach the desk, the CMS or the admin,
-    with or without a role group."""
-    return bool(user.is_staff or user.is_superuser or role_of(user) in STAFF_ROLES)
+    with or without a role group (a staff role needs `is_staff` too, see roles.py). No query:
+    the middleware asks on every request."""
+    return bool(user.is_staff or user.is_superuser)
 
 
 def accounts_with_email(email: str) -> list[Any]:
@@ -264,9 +265,16 @@ def how_signed_in(request: HttpRequest, user: Any) -> str:
     return "+".join(steps) or "unknown"
 
 
+@receiver(user_logged_in, dispatch_uid="acuclinic_session_started")
+def _session_started(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    # Django's signal (any login, tests' force_login too): the clock starts with the session,
+    # saved with it, so the first request after signing in writes nothing more.
+    if request is not None and hasattr(request, "session"):
+        request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = time.time()
+
+
 @receiver(account_signals.user_logged_in, dispatch_uid="acuclinic_audit_sign_in")
 def _signed_in(sender: Any, request: HttpRequest, user: Any, **kwargs: Any) -> None:
-    request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = time.time()
     _account_record(
         action=Action.SIGN_IN,
         user=user,
