@@ -27,6 +27,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -158,27 +159,18 @@ def patient_links(request: HttpRequest, patient_id: int) -> HttpResponse:
     chosen = request.POST.get("other") if request.method == "POST" else request.GET.get("other")
     if chosen:
         other = _live(access_patient(request, chosen, Purpose.CONTACT))
-    form = LinkForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if other is None:
-            form.add_error(None, _("Search for the family member and choose them first."))
-        elif other.pk == patient.pk:
-            form.add_error(None, _("A patient cannot be linked to themselves."))
-        elif PatientLink.objects.filter(
-            Q(patient=patient, related=other) | Q(patient=other, related=patient)
-        ).exists():
-            form.add_error(None, _("These two records are already linked."))
-        else:
-            mine = form.cleaned_data["direction"] == Direction.MINE
-            actions.link_patients(
-                patient=other if mine else patient,
-                related=patient if mine else other,
-                relationship=form.cleaned_data["relationship"],
-                may_book=form.cleaned_data["may_book"],
-                request=request,
-            )
-            messages.success(request, _("The family link is saved."))
-            return redirect(_patient_url(patient))
+    form = LinkForm(request.POST or None, patient=patient, other=other)
+    if request.method == "POST" and form.is_valid() and other is not None:
+        mine = form.cleaned_data["direction"] == Direction.MINE
+        actions.link_patients(
+            patient=other if mine else patient,
+            related=patient if mine else other,
+            relationship=form.cleaned_data["relationship"],
+            may_book=form.cleaned_data["may_book"],
+            request=request,
+        )
+        messages.success(request, _("The family link is saved."))
+        return redirect(_patient_url(patient))
     candidates: list[Patient] = []
     if query and other is None:
         found = search(_people(request.user), query).exclude(pk=patient.pk)
@@ -362,9 +354,12 @@ def patient_erase(request: HttpRequest, patient_id: int) -> HttpResponse:
             if erased.record_deleted:
                 done = _("The patient's record and data are erased.")
             else:
-                done = _(
+                done = ngettext(
+                    "The patient's data are erased; %(count)s past appointment is kept "
+                    "without a name.",
                     "The patient's data are erased; %(count)s past appointments are kept "
-                    "without a name."
+                    "without a name.",
+                    erased.appointments_kept,
                 ) % {"count": erased.appointments_kept}
             messages.success(request, done)
             return redirect("desk:patients")

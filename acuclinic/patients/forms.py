@@ -7,10 +7,11 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .documents import MAX_MB, Checked, Refused, accepted_summary, check_upload
-from .models import DocumentKind, HeardFrom, Patient, Relationship
+from .models import DocumentKind, HeardFrom, Patient, PatientLink, Relationship
 
 PHONE = re.compile(r"\+?[0-9 ().\-/]+", re.ASCII)
 PHONE_DIGITS = (7, 15)
@@ -158,6 +159,22 @@ class LinkForm(_Labels, forms.Form):
         label=_("The parent, guardian or carer may book appointments for the other"),
         required=False,
     )
+
+    def __init__(self, *args: Any, patient: Patient, other: Patient | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.patient, self.other = patient, other
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        patient, other = self.patient, self.other
+        if other is None:
+            raise forms.ValidationError(_("Search for the family member and choose them first."))
+        if other.pk == patient.pk:
+            raise forms.ValidationError(_("A patient cannot be linked to themselves."))
+        either = Q(patient=patient, related=other) | Q(patient=other, related=patient)
+        if PatientLink.objects.filter(either).exists():
+            raise forms.ValidationError(_("These two records are already linked."))
+        return data
 
 
 class DocumentForm(_Labels, forms.Form):
