@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from acuclinic.clinic import audit
 
+from .access import Purpose, load
 from .models import ConsentDocument, ConsentSignature, Patient
 
 MAX_TYPED_NAME = 160
@@ -87,6 +88,18 @@ def status(patient: Patient, today: date | None = None) -> list[Status]:
         s.document_id: s for s in patient.signatures.filter(document__in=[d.pk for d in current])
     }
     return [Status(d, signatures.get(d.pk)) for d in current]
+
+
+def access_signature(request: HttpRequest, signature_id: object) -> ConsentSignature:
+    """A signature, if the user may see the patient's clinical record (a patient: their
+    own); else 404. Audited, like every access_* read."""
+    return load(
+        request,
+        ConsentSignature.objects.select_related("document", "patient"),
+        signature_id,
+        Purpose.CLINICAL,
+        patient_path="patient",
+    )
 
 
 class ConsentError(ValueError):

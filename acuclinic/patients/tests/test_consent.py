@@ -151,3 +151,24 @@ def test_a_used_version_cannot_be_deleted(patient: Patient) -> None:
                  request=request_from())  # fmt: skip
     with pytest.raises(ProtectedError):
         document.delete()
+
+
+@pytest.mark.django_db
+def test_access_signature(personas, patient: Patient) -> None:  # type: ignore[no-untyped-def]
+    from django.http import Http404
+
+    document = ConsentDocument.objects.get(kind=ConsentKind.PRIVACY, version=1)
+    own = ConsentSignature.objects.create(
+        patient=personas.record_a, document=document, typed_name="J H", agreed=True
+    )
+    for name, allowed in [("patient_a", True), ("practitioner", True), ("owner", True),
+                          ("front_desk", False), ("patient_b", False)]:  # fmt: skip
+        request = request_from()
+        request.user = personas.user(name)
+        if allowed:
+            assert consent.access_signature(request, own.pk) == own
+        else:
+            with pytest.raises(Http404):
+                consent.access_signature(request, own.pk)
+    entry = AuditEntry.objects.filter(record_type="patients.consentsignature").first()
+    assert entry is not None and entry.patient_id == personas.record_a.pk
