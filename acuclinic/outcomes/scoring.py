@@ -222,9 +222,9 @@ def odi(sections: Sequence[OdiAnswer]) -> OdiScore:
     if len(answered) < ODI_MIN_ANSWERED:
         return OdiScore(total=total, answered=len(answered), exact=None, percent=None)
     exact = Fraction(total * 100, 5 * len(answered))
-    # Half up, not Python's round-half-even: 35.55... and 12.25 read as a clinician would.
-    # (The common scoring sheet prints 16/45 as "35.5%", truncated; DOMAIN.md and the issue
-    # take 35.6%, the rounded value.)
+    # To one decimal, half up. (With 8, 9 or 10 sections a tie never arises: the score is a
+    # multiple of 2.5, of 20/9 or of 2.) The common scoring sheet prints 16/45 as "35.5%",
+    # truncated; DOMAIN.md and the issue take 35.6%, the rounded value.
     rounded = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
         Decimal("0.1"), rounding=ROUND_HALF_UP
     )
