@@ -176,9 +176,18 @@ def _given(observations: Iterable[Observation]) -> list[Observation]:
 
 
 def baseline(observations: Iterable[Observation]) -> Observation | None:
-    """The first score given in the episode, wherever it came from (intake, check-in)."""
+    """The first score given in the episode, wherever it came from (intake, check-in).
+
+    None when that first score was asked after treatment had begun (at the end of visit 1, or
+    at a later visit): it is no baseline, and a later score is not moved up to stand in for one.
+    """
     given = _given(observations)
-    return given[0] if given else None
+    if not given:
+        return None
+    first = given[0]
+    if first.moment is Moment.AFTER or (first.visit is not None and first.visit > 1):
+        return None
+    return first
 
 
 def after_first_visit(observations: Iterable[Observation]) -> Observation | None:

@@ -214,7 +214,9 @@ def odi(sections: Sequence[OdiAnswer]) -> OdiScore:
     when skipped. Skipped sections leave the denominator: 16 points over 10 sections is 32%,
     over 9 answered sections 35.6%.
     """
-    if isinstance(sections, str | bytes) or len(sections) != ODI_SECTIONS:
+    if isinstance(sections, str | bytes | Mapping):
+        raise ScoringError("odi", f"expected a sequence of 10 sections, got {type(sections)}")
+    if len(sections) != ODI_SECTIONS:
         raise ScoringError("odi", f"expected {ODI_SECTIONS} sections, got {len(sections)}")
     scores = [_odi_section(i, a) for i, a in enumerate(sections, start=1)]
     answered = [s for s in scores if s is not None]

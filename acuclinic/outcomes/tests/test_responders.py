@@ -177,6 +177,13 @@ def test_baseline_is_the_first_score_given() -> None:
     assert r.baseline(list(reversed(EPISODE))) == EPISODE[0]
     assert r.baseline([obs(-2, None), *EPISODE]) == EPISODE[0]
     assert r.baseline([]) is None
+    assert r.baseline([obs(-3, 8), *EPISODE]).value == 8  # the intake, before visit 1
+
+
+def test_a_first_score_asked_after_treatment_is_no_baseline() -> None:
+    blank_check_in = [obs(0, None, 1, Moment.BEFORE), *EPISODE[1:]]
+    assert r.baseline(blank_check_in) is None
+    assert r.baseline(EPISODE[3:]) is None  # first seen at visit 2
 
 
 def test_after_first_visit_is_the_check_in_score_of_visit_2() -> None:

@@ -107,6 +107,7 @@ def test_odi_fewer_than_8_answered_is_not_scorable() -> None:
         ([0, 0, 0, 0, 0, 0, 2.5, 0, 0, 0], "odi section 7"),
         ([0] * 9, "odi"),
         ([0] * 11, "odi"),
+        (dict.fromkeys(range(1, 11), 0), "odi"),
     ],
 )
 def test_odi_refuses_bad_sections_and_names_them(sections: list[object], item: str) -> None:
