@@ -45,7 +45,9 @@ class Publication:
     year: int
     citation: str  # the full reference; not translated
     url: str
-    description: Promise  # what was measured, neutrally
+    # What was measured, neutrally. Never "%" followed by a space and a letter: gettext would
+    # read "15% decay" as a "% d" placeholder.
+    description: Promise
     figures: tuple[Figure, ...] = ()
     verified: bool = True
 
@@ -129,8 +131,8 @@ VICKERS_2018 = Publication(
     ),
     url="https://doi.org/10.1016/j.jpain.2017.11.005",
     description=_(
-        "Update with 39 trials, 20,827 patients: the effects persist, with about 15% decay at "
-        "12 months."
+        "Update with 39 trials, 20,827 patients: the effects persist; at 12 months they are "
+        "smaller by about 15%."
     ),
 )
 
