@@ -9,31 +9,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from .models import Patient
+from .models import CONTACT_FIELDS, RECORD_FIELDS, Patient
 
 FORMAT = "acuclinic.patient-export"
 FORMAT_VERSION = 1
-
-RECORD_FIELDS = (
-    "full_name",
-    "email",
-    "phone",
-    "date_of_birth",
-    "sex",
-    "pronouns",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "emergency_name",
-    "emergency_relationship",
-    "emergency_phone",
-    "preferred_language",
-    "heard_from",
-    "heard_from_other",
-)
 
 
 def _iso(value: Any) -> str | None:
@@ -43,7 +22,7 @@ def _iso(value: Any) -> str | None:
 def export_patient(patient: Patient) -> dict[str, Any]:
     """The patient's record, family links, appointments (with staff notes and waitlist),
     consent signatures and the list of documents, in a fixed number of queries."""
-    record = {name: getattr(patient, name) for name in RECORD_FIELDS}
+    record = {name: getattr(patient, name) for name in CONTACT_FIELDS + RECORD_FIELDS}
     record["date_of_birth"] = _iso(patient.date_of_birth)
     record["id"] = patient.pk
     record["created_at"] = _iso(patient.created_at)

@@ -11,30 +11,19 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .documents import MAX_MB, Checked, Refused, accepted_summary, check_upload
-from .models import DocumentKind, HeardFrom, Patient, PatientLink, Relationship
+from .models import (
+    CONTACT_FIELDS,
+    RECORD_FIELDS,
+    DocumentKind,
+    HeardFrom,
+    Patient,
+    PatientLink,
+    Relationship,
+)
 
 PHONE = re.compile(r"\+?[0-9 ().\-/]+", re.ASCII)
 PHONE_DIGITS = (7, 15)
 DATE_FORMATS = ["%Y-%m-%d"]
-
-CONTACT_FIELDS = ("full_name", "email", "phone")
-RECORD_FIELDS = (
-    "date_of_birth",
-    "sex",
-    "pronouns",
-    "address_line1",
-    "address_line2",
-    "city",
-    "region",
-    "postcode",
-    "country",
-    "emergency_name",
-    "emergency_relationship",
-    "emergency_phone",
-    "preferred_language",
-    "heard_from",
-    "heard_from_other",
-)
 
 
 def check_phone(value: str) -> str:

@@ -50,6 +50,27 @@ class HeardFrom(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The record's fields by purpose, for the edit form and the patient's export alike.
+CONTACT_FIELDS = ("full_name", "email", "phone")
+RECORD_FIELDS = (
+    "date_of_birth",
+    "sex",
+    "pronouns",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "emergency_name",
+    "emergency_relationship",
+    "emergency_phone",
+    "preferred_language",
+    "heard_from",
+    "heard_from_other",
+)
+
+
 class Patient(models.Model):
     full_name = models.CharField(_("full name"), max_length=160)
     email = models.EmailField(_("e-mail"), blank=True)
