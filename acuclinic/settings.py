@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "acuclinic.clinic",
     "acuclinic.patients",
     "acuclinic.scheduling",
+    "acuclinic.outcomes",
     "acuclinic.notifications",
     "acuclinic.website",
     "acuclinic.desk",

@@ -244,3 +244,69 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class IntakeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class IntakeResponse(models.Model):
+    """A patient's answers to one version of an intake questionnaire (patients/questionnaire.py).
+
+    Saved as the patient types (a draft keeps even invalid input, in `invalid`, so nothing is
+    lost), then submitted once it validates. The red-flag screen (patients/red_flags.py) runs
+    on every save; its codes and highest severity are kept here so the calendar can flag the
+    appointment without reading the answers (the front desk sees the alert, not the detail).
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="intakes")
+    # The visit it prepares (the booking whose confirmation sent the link), when there is one.
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="intakes",
+    )
+    questionnaire = models.CharField(_("questionnaire"), max_length=64)
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=IntakeStatus.choices, default=IntakeStatus.DRAFT
+    )
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    invalid = models.JSONField(default=dict, blank=True)  # raw input that did not validate
+    red_flags = models.JSONField(default=list, blank=True)  # codes, emergencies first
+    red_flag_severity = models.CharField(max_length=16, blank=True)  # red_flags.Severity or ""
+    flag_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    flag_reviewed_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    updated_at = models.DateTimeField(_("last saved"), auto_now=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            # One open draft per patient and questionnaire: a second tab edits the same one.
+            models.UniqueConstraint(
+                fields=["patient", "questionnaire"],
+                condition=Q(status="draft"),
+                name="intake_one_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(submitted_at__isnull=False),
+                name="intake_submitted_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["patient", "-started_at"], name="intake_patient_recent")]
+        verbose_name = _("intake")
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} v{self.version} ({self.get_status_display()})"
+
+    @property
+    def flag_open(self) -> bool:
+        """A red flag nobody on the clinical team has reviewed yet."""
+        return bool(self.red_flag_severity) and self.flag_reviewed_at is None

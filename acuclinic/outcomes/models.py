@@ -1,0 +1,73 @@
+"""Scores as they were given: one row per number a patient reported, where and when.
+
+The pure modules (scoring.py, responders.py, stats.py) compute from these; nothing here fills
+in a missing score. `measure` is a key of scoring.py (`nprs`, `rmdq`, `odi`, `psfs`, `pgic`),
+and for the pain rating `item` says which question it answered (now, average, worst).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from acuclinic.patients.models import Patient
+
+
+class Source(models.TextChoices):
+    DIARY = "diary", _("Pain diary")
+    INTAKE = "intake", _("Intake")
+    CHECK_IN = "check_in", _("Before the visit")
+    CHECK_OUT = "check_out", _("After the visit")
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+
+
+class PainItem(models.TextChoices):
+    NOW = "now", _("Pain now")
+    AVERAGE = "average", _("Average pain, last 7 days")
+    WORST = "worst", _("Worst pain, last 7 days")
+
+
+class Score(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="scores")
+    measure = models.CharField(_("measure"), max_length=16)
+    item = models.CharField(_("item"), max_length=16, blank=True)  # PainItem for nprs
+    value = models.DecimalField(
+        _("score"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+    )
+    observed_at = models.DateTimeField(_("when"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="scores",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["observed_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(measure="nprs") | Q(value__gte=0, value__lte=10),
+                name="score_nprs_range",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["patient", "measure", "observed_at"], name="score_patient_measure")
+        ]
+        verbose_name = _("score")
+
+    def __str__(self) -> str:
+        return f"{self.measure} {self.value} ({self.get_source_display()})"
