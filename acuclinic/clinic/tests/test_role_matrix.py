@@ -11,8 +11,6 @@ appointment through the desk); actions that would change something use an id tha
 exist, so staff meet the 404 that proves they got past the gate and nothing changes.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -23,57 +21,18 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location
 from acuclinic.scheduling.models import Appointment, Service
 
+from . import matrix_intake, matrix_portal
+from .matrix import (
+    LOGIN,
+    MISSING,
+    PREFIXES,
+    Route,
+    World,
+    appointment_id,
+    missing_appointment,
+    outcomes,
+)
 from .personas import NAMES, Personas
-
-pytestmark = pytest.mark.django_db
-
-PREFIXES = ("desk/", "portal/")
-LOGIN = "login"
-MISSING = 999_999
-
-
-@dataclass
-class World:
-    personas: Personas
-    appointment: Appointment
-
-
-@dataclass(frozen=True)
-class Route:
-    expect: dict[str, int | str]
-    method: str = "get"
-    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
-    query: str = ""
-    data: dict[str, str] = field(default_factory=dict)
-
-
-def outcomes(
-    *, staff: int | str = 200, front_desk: int | str | None = None,
-    practitioner: int | str | None = None, owner: int | str | None = None,
-    patients: int | str = 403, everyone: int | str | None = None,
-) -> dict[str, int | str]:  # fmt: skip
-    """A row of the table: anonymous and deactivated accounts sign in first (unless the page
-    is public: `everyone`); the rest as given, staff roles defaulting to `staff`."""
-    if everyone is not None:
-        return dict.fromkeys(NAMES, everyone)
-    return {
-        "anonymous": LOGIN,
-        "inactive_staff": LOGIN,
-        "patient_a": patients,
-        "patient_b": patients,
-        "front_desk": staff if front_desk is None else front_desk,
-        "practitioner": staff if practitioner is None else practitioner,
-        "owner": staff if owner is None else owner,
-    }
-
-
-def appointment_id(world: World) -> dict[str, Any]:
-    return {"appointment_id": world.appointment.pk}
-
-
-def missing_appointment(world: World) -> dict[str, Any]:
-    return {"appointment_id": MISSING}
-
 
 # Comment moderation is a Django permission (website.moderate_comment), not a role: the owner
 # group does not carry it (a superuser has every permission), so every persona here gets 403.
@@ -141,6 +100,8 @@ EXPECTED: dict[str, Route] = {
         outcomes(everyone=200),
         kwargs=lambda w: {"token": w.personas.practitioner_record.calendar_token},
     ),
+    **matrix_portal.ROWS,
+    **matrix_intake.ROWS,
 }
 
 
