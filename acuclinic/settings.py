@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "acuclinic.patients",
     "acuclinic.scheduling",
     "acuclinic.outcomes",
+    "acuclinic.charting",
     "acuclinic.notifications",
     "acuclinic.website",
     "acuclinic.desk",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("accounts/login/code/", signin.request_code, name="account_request_login_code"),
     path("accounts/login/code/confirm/", signin.confirm_code, name="account_confirm_login_code"),
     path("accounts/", include("allauth.urls")),
+    path("desk/visits/", include("acuclinic.charting.urls")),
     path("desk/", include("acuclinic.desk.urls")),
     path("portal/", include("acuclinic.patients.portal.urls")),
     path("book/", include("acuclinic.scheduling.urls")),
