@@ -20,3 +20,7 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_guard_the_audit_log, sender=self)
+        # The sign-in and sign-out audit receivers live in signin.py; connect them here, not
+        # only when urls.py happens to import it (a command or a worker signs nobody in, but a
+        # test client's login() must be audited all the same).
+        from . import signin  # noqa: F401
