@@ -22,6 +22,7 @@ urlpatterns = [
     path("accounts/login/code/confirm/", signin.confirm_code, name="account_confirm_login_code"),
     path("accounts/", include("allauth.urls")),
     path("desk/visits/", include("acuclinic.charting.urls")),
+    path("desk/outcomes/", include("acuclinic.outcomes.urls")),
     path("desk/", include("acuclinic.desk.urls")),
     path("portal/", include("acuclinic.patients.portal.urls")),
     path("book/", include("acuclinic.scheduling.urls")),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location
 from acuclinic.scheduling.models import Appointment, Service
 
-from . import matrix_charting, matrix_intake, matrix_portal
+from . import matrix_charting, matrix_intake, matrix_outcomes, matrix_portal
 from .matrix import (
     LOGIN,
     MISSING,
@@ -103,6 +103,7 @@ EXPECTED: dict[str, Route] = {
     **matrix_portal.ROWS,
     **matrix_intake.ROWS,
     **matrix_charting.ROWS,
+    **matrix_outcomes.ROWS,
 }
 
 
