@@ -376,9 +376,10 @@ def test_a_damaged_backup_or_the_wrong_key_changes_nothing(
     assert "another key" in restore(data, other_key)
 
     # Nothing was made or changed anywhere.
-    assert all_rows(scratch) == {} if connection.vendor == "postgresql" else True
     if connection.vendor == "sqlite":
         assert not Path(scratch).exists()
+    else:
+        assert all_rows(scratch) == {}
     assert not (tmp_path / "restored-media").exists()
     assert not list((tmp_path / "restored-var").glob("*/*")), "no staging or private files left"
 
@@ -477,6 +478,8 @@ def test_keep_prunes_the_oldest(clinic: Clinic) -> None:
     assert sorted(p.name for p in clinic.backups.iterdir()) == sorted(
         ["acuclinic-20250103-000000Z.acubak", newest.name, "keep-me.acubak"]
     )
+    with pytest.raises(CommandError, match="never written over"):
+        make_backup(clinic, "--output", str(newest))
 
 
 @on_sqlite

@@ -31,6 +31,8 @@ NAME_PATTERN = re.compile(r"^acuclinic-\d{8}-\d{6}Z\.acubak$")
 
 class Command(BaseCommand):
     help = "Write an encrypted backup of the database and the uploaded files (docs/backups.md)."
+    # A backup must run even when a system check would fail (a half-done upgrade, say).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -105,6 +107,8 @@ class Command(BaseCommand):
         ).absolute()
         folder = output.parent
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if output.exists():
+            raise CommandError(f"{output} exists already; a backup is never written over one.")
         target = target_for(options["database"])
 
         work = Path(tempfile.mkdtemp(prefix=".acuclinic-backup-", dir=folder))  # mode 700

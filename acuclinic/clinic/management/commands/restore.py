@@ -16,7 +16,7 @@ from django.db.migrations.loader import MigrationLoader
 
 from acuclinic.clinic.backup import file_sources, keyfile
 from acuclinic.clinic.backup.archive import FILE_SECTIONS, Unpacked, unpack, verify
-from acuclinic.clinic.backup.container import BackupError, DecryptingReader
+from acuclinic.clinic.backup.container import BackupError, DamagedError, DecryptingReader
 from acuclinic.clinic.backup.database import (
     Target,
     clinic_rows,
@@ -33,6 +33,8 @@ MODES = {"media": (0o644, 0o755), "private": (0o600, 0o700)}
 
 class Command(BaseCommand):
     help = "Restore an encrypted backup made by `manage.py backup` (docs/backups.md)."
+    # Restoring is how a broken install is mended: no system check stands in its way.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the .acubak file")
@@ -117,6 +119,13 @@ class Command(BaseCommand):
             if others:
                 line += f" ({others} files already there and not in the backup were left alone)"
             lines.append(line)
+        extra = sorted(set(found.tables) - set(database["tables"]))
+        if extra:
+            lines.append(
+                f"  {len(extra)} tables not in the backup were there before and remain: "
+                + ", ".join(extra[:8])
+                + (" ..." if len(extra) > 8 else "")
+            )
         if missing := _unapplied_migrations(database["migrations"]):
             lines.append(
                 f"  this version has {missing} migrations the backup predates: "
@@ -135,6 +144,9 @@ class Command(BaseCommand):
             reader.read_to_end()  # the last chunk, authenticated: the file is whole
         check(unpacked.manifest)
         verify(unpacked)
+        member = unpacked.manifest["database"]["member"]
+        if not member.startswith("database/") or member not in unpacked.members:
+            raise DamagedError("This backup's manifest names no database copy that it holds.")
         return unpacked
 
     def _check_target(self, manifest: dict[str, Any], target: Target, *, replace: bool) -> None:
@@ -146,8 +158,7 @@ class Command(BaseCommand):
                 "of database only; moving between SQLite and PostgreSQL is not supported here "
                 "(a FHIR/JSON export and import is the route planned for that)."
             )
-        loader = MigrationLoader(None, ignore_no_migrations=True)
-        if unknown := unknown_migrations(manifest, set(loader.disk_migrations)):
+        if unknown := unknown_migrations(manifest, _known_migrations()):
             raise CommandError(
                 "This backup comes from a newer acuclinic (or one with other apps): this "
                 f"version does not know its migrations {', '.join(unknown[:8])}"
@@ -163,10 +174,14 @@ class Command(BaseCommand):
             )
 
 
+def _known_migrations() -> set[tuple[str, str]]:
+    return set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+
+
 def _unapplied_migrations(applied: dict[str, list[str]]) -> int:
     """How many of this version's migrations the restored database has not had."""
     done = {(app, name) for app, names in applied.items() for name in names}
-    return len(set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations) - done)
+    return len(_known_migrations() - done)
 
 
 def _place_files(staged: Path, root: Path, file_mode: int, dir_mode: int) -> tuple[int, int]:
