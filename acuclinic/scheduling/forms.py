@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from acuclinic.patients.models import Patient
+from acuclinic.patients.portal.access import own_record
 
 PHONE = re.compile(r"^[0-9+()./\- ]{7,25}$")
 
@@ -112,6 +113,19 @@ class WaitlistForm(forms.Form):
                     "latest", _("Choose a day within %(days)d days.") % {"days": self.max_days}
                 )
         return data
+
+
+def signed_in_patient(user: object) -> Patient | None:
+    """The record of a patient signed in to the portal: what they book goes on it."""
+    return own_record(user)
+
+
+def details_initial(patient: Patient | None) -> dict[str, str]:
+    """A new details form: its request id, and a signed-in patient's own details."""
+    initial = {"request_id": new_request_id()}
+    if patient is not None:
+        initial.update(full_name=patient.full_name, email=patient.email, phone=patient.phone)
+    return initial
 
 
 def find_or_create_patient(full_name: str, email: str, phone: str) -> Patient:

@@ -20,7 +20,13 @@ from django.views.decorators.http import require_http_methods
 from acuclinic.clinic.models import Location, Practitioner, default_clinic
 
 from . import booking, links, slots, waitlist
-from .forms import DetailsForm, WaitlistForm, find_or_create_patient, new_request_id
+from .forms import (
+    DetailsForm,
+    WaitlistForm,
+    details_initial,
+    find_or_create_patient,
+    signed_in_patient,
+)
 from .ical import to_ics
 from .models import Appointment, Service, Source, Status, WaitlistEntry
 from .picker import TimeOption, days_with_times, parse_day, parse_start
@@ -171,10 +177,11 @@ def _details(request: HttpRequest, choice: Choice, zone) -> HttpResponse:  # typ
     alternatives: list[slots.Slot] = []
     conflicts: list[tuple[datetime, str, list[TimeOption]]] = []
     error = ""
-    form = DetailsForm(request.POST or None, initial={"request_id": new_request_id()})
+    own = signed_in_patient(request.user)
+    form = DetailsForm(request.POST or None, initial=details_initial(own))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        patient = find_or_create_patient(data["full_name"], data["email"], data["phone"])
+        patient = own or find_or_create_patient(data["full_name"], data["email"], data["phone"])
         note = form.staff_note()
         if patient.full_name != data["full_name"] or patient.phone != data["phone"]:
             note += f" Booked online as: {data['full_name']}, {data['phone']}."
@@ -227,6 +234,7 @@ def _details(request: HttpRequest, choice: Choice, zone) -> HttpResponse:  # typ
         "names": {p.pk: p.name for p in service.practitioners.all()},
         "step": 4,
         "back_query": choice.query(day=start.astimezone(zone).date().isoformat()),
+        "signed_in_patient": own,
     }
     status = 200
     if request.method == "POST":
@@ -476,15 +484,14 @@ def waitlist_join(request: HttpRequest) -> HttpResponse:
     )
     zone = _zone_for(service)
     today = timezone.now().astimezone(zone).date()
+    own = signed_in_patient(request.user)
+    initial = {**details_initial(own), "earliest": today, "latest": today + timedelta(days=14)}
     form = WaitlistForm(
-        request.POST or None,
-        today=today,
-        max_days=service.max_advance_days,
-        initial={"earliest": today, "latest": today + timedelta(days=14)},
+        request.POST or None, today=today, max_days=service.max_advance_days, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        patient = find_or_create_patient(data["full_name"], data["email"], data["phone"])
+        patient = own or find_or_create_patient(data["full_name"], data["email"], data["phone"])
         entry = waitlist.join(
             patient=patient,
             service=service,
