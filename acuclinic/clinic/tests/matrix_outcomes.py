@@ -1,5 +1,14 @@
-"""Rows of the role matrix for the outcome pages under /desk/outcomes/ (see matrix.py)."""
+"""Rows of the role matrix for the outcome pages under /desk/outcomes/ (see matrix.py).
 
-from .matrix import Route
+Outcomes are clinical: the owner and practitioners only; the front desk and patients 403
+(a patient's own trajectory included: the portal will show it, not the desk)."""
 
-ROWS: dict[str, Route] = {}
+from .matrix import Route, outcomes
+
+CLINICAL = outcomes(front_desk=403)
+
+ROWS: dict[str, Route] = {
+    "outcomes:report": Route(CLINICAL),
+    "outcomes:export": Route(CLINICAL, query="start=2026-01-01&end=2026-12-31"),
+    "outcomes:patient": Route(CLINICAL, kwargs=lambda w: {"patient_id": w.personas.record_a.pk}),
+}

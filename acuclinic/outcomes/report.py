@@ -1,0 +1,384 @@
+"""The clinic's outcome report and the claim check, over episodes (data.py). Pure: no ORM, no
+request; the view reads the episodes and hands them here.
+
+Who is counted (issue 7 D):
+- *started*: an episode (course of treatment) whose first attended visit falls in the period
+  (and, with a practitioner filter, was with that practitioner);
+- *with a baseline*: a pain score before treatment began (responders.baseline);
+- *followed up*: a score (pain or function) after the first visit: at visit 2 or later, or
+  from the portal at least a day after the first visit;
+- *drop-outs*: started, and no follow-up score within `dropout_weeks` of the first visit.
+  Only counted once that many weeks have passed; the rest are "too early to tell".
+
+Each responder figure is n/N with a Wilson 95% interval, where N counts the patients who have
+both scores the rule needs; the others are shown as missing (started - N), never filled in.
+"After the first visit" is the check-in score of visit 2 (responders.after_first_visit: relief
+that lasted until the patient came back, not the minutes after needling).
+
+Filters by treatment protocol, points used and herbs prescribed are hooks only
+(`Filters.protocol`, `.point`, `.herbs`): the charting and herbs models do not exist yet; a
+filter given for one raises `FilterNotAvailable` rather than silently ignoring it.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Final
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from acuclinic.outcomes import responders, stats
+from acuclinic.outcomes.data import Episode
+from acuclinic.outcomes.responders import Moment, Observation, Response
+
+DROPOUT_WEEKS: Final = 4
+FOLLOW_UP_AFTER: Final = timedelta(days=1)  # a portal score this long after visit 1 follows it up
+
+
+class FilterNotAvailable(ValueError):
+    """A filter whose data the clinic does not record yet (protocol, points, herbs)."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    start: datetime  # aware; the period is [start, end)
+    end: datetime
+    practitioner_id: int | None = None
+    # Hooks for charting and herbs (issue 7 D); not available until those models exist.
+    protocol: str | None = None
+    point: str | None = None
+    herbs: bool | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("start", "end"):
+            value = getattr(self, name)
+            if value.tzinfo is None or value.utcoffset() is None:
+                raise ValueError(f"{name}: give an aware datetime")
+        if self.end <= self.start:
+            raise ValueError("the period ends before it starts")
+        for name in ("protocol", "point", "herbs"):
+            if getattr(self, name) is not None:
+                raise FilterNotAvailable(name)
+
+
+class Figure(StrEnum):
+    FIRST_30 = "first-30"
+    FIRST_50 = "first-50"
+    END_30 = "end-30"
+    END_50 = "end-50"
+    END_FUNCTION = "end-function"
+
+
+FIGURE_LABELS: Mapping[Figure, Promise] = {
+    Figure.FIRST_30: _("Pain at least 30% and 2 points better after the first visit"),
+    Figure.FIRST_50: _("Pain at least 50% better after the first visit"),
+    Figure.END_30: _("Pain at least 30% and 2 points better at the end of a course"),
+    Figure.END_50: _("Pain at least 50% better at the end of a course"),
+    Figure.END_FUNCTION: _(
+        "Function (RMDQ 5 points or ODI 10 points, or 30%) better at the end of a course"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    figure: Figure
+    label: Promise
+    rate: stats.Rate
+    missing: int  # started, but without both scores this figure needs
+
+    @property
+    def text(self) -> str:
+        return stats.format_rate(self.rate)
+
+    @property
+    def percent(self) -> str:
+        p = self.rate.proportion
+        return "" if p is None else stats._percent(p)
+
+    @property
+    def interval(self) -> str:
+        if self.rate.total == 0:
+            return ""
+        return f"{stats._percent(self.rate.low)}-{stats._percent(self.rate.high)}"
+
+
+@dataclass(frozen=True)
+class Report:
+    filters: Filters
+    started: int
+    with_baseline: int
+    followed_up: int
+    dropouts: int
+    too_early: int  # started less than DROPOUT_WEEKS ago, nothing yet: not counted either way
+    visits: int
+    outcomes: tuple[Outcome, ...]
+    visits_to_respond: stats.VisitsToRespond
+    dropout_weeks: int = DROPOUT_WEEKS
+    episodes: tuple[Episode, ...] = field(default=(), repr=False)
+
+    @property
+    def visits_to_respond_text(self) -> str:
+        return stats.format_visits_to_respond(self.visits_to_respond)
+
+    def outcome(self, figure: Figure) -> Outcome:
+        return next(o for o in self.outcomes if o.figure == figure)
+
+
+def selected(episodes: Iterable[Episode], filters: Filters) -> list[Episode]:
+    """The episodes the report counts: first visit in the period, with the practitioner."""
+    chosen = []
+    for episode in episodes:
+        start = episode.start
+        if start is None or not filters.start <= start < filters.end:
+            continue
+        wanted = filters.practitioner_id
+        if wanted is not None and episode.practitioner_id != wanted:
+            continue
+        chosen.append(episode)
+    return chosen
+
+
+def _follow_ups(episode: Episode) -> list[datetime]:
+    first = episode.start
+    assert first is not None
+    return [
+        o.when
+        for o in (*episode.pain, *episode.function)
+        if o.value is not None
+        and ((o.visit or 0) >= 2 or (o.visit is None and o.when >= first + FOLLOW_UP_AFTER))
+    ]
+
+
+def first_response_visit(episode: Episode) -> int | None:
+    """The first visit whose check-in pain score is a response (at least 30% and 2 points
+    better than the baseline); None when none is, or there is nothing to tell it by."""
+    base = responders.baseline(episode.pain)
+    if base is None:
+        return None
+    for o in episode.pain:
+        if o.moment is Moment.BEFORE and o.visit and o.visit >= 2 and o.value is not None:
+            level = responders.nprs_response(base.value, o.value)
+            if level is not None and level is not Response.NONE:
+                return o.visit
+    return None
+
+
+def _has_later_check_in(episode: Episode) -> bool:
+    return any(
+        o.moment is Moment.BEFORE and (o.visit or 0) >= 2 and o.value is not None
+        for o in episode.pain
+    )
+
+
+def build(
+    episodes: Iterable[Episode],
+    filters: Filters,
+    *,
+    now: datetime,
+    dropout_weeks: int = DROPOUT_WEEKS,
+) -> Report:
+    chosen = selected(episodes, filters)
+    counts = {figure: [0, 0] for figure in Figure}  # [n, N]
+    with_baseline = followed_up = dropouts = too_early = visits = 0
+    responded: list[int | None] = []
+    window = timedelta(weeks=dropout_weeks)
+    for episode in chosen:
+        visits += len(episode.visits)
+        first = episode.start
+        assert first is not None
+        follow_ups = _follow_ups(episode)
+        if follow_ups:
+            followed_up += 1
+        if not any(when <= first + window for when in follow_ups):
+            if now >= first + window:
+                dropouts += 1
+            elif not follow_ups:
+                too_early += 1
+        base = responders.baseline(episode.pain)
+        if base is not None:
+            with_baseline += 1
+        for figure_30, figure_50, point in (
+            (Figure.FIRST_30, Figure.FIRST_50, responders.after_first_visit(episode.pain)),
+            (Figure.END_30, Figure.END_50, responders.end_of_course(episode.pain)),
+        ):
+            level = None if base is None or point is None else _level(base, point)
+            if level is not None:
+                counts[figure_30][1] += 1
+                counts[figure_50][1] += 1
+                counts[figure_30][0] += level is not Response.NONE
+                counts[figure_50][0] += level is Response.SUBSTANTIAL
+        if episode.function_measure is not None:
+            f_base = responders.baseline(episode.function)
+            f_end = responders.end_of_course(episode.function)
+            if f_base is not None and f_end is not None:
+                level = responders.response(episode.function_measure, f_base.value, f_end.value)
+                if level is not None:
+                    counts[Figure.END_FUNCTION][1] += 1
+                    counts[Figure.END_FUNCTION][0] += level is not Response.NONE
+        if base is not None and base.value and _has_later_check_in(episode):
+            responded.append(first_response_visit(episode))
+    started = len(chosen)
+    outcomes = tuple(
+        Outcome(
+            figure=figure,
+            label=FIGURE_LABELS[figure],
+            rate=stats.rate(n, total),
+            missing=started - total,
+        )
+        for figure, (n, total) in counts.items()
+    )
+    return Report(
+        filters=filters,
+        started=started,
+        with_baseline=with_baseline,
+        followed_up=followed_up,
+        dropouts=dropouts,
+        too_early=too_early,
+        visits=visits,
+        outcomes=outcomes,
+        visits_to_respond=stats.visits_to_respond(responded),
+        dropout_weeks=dropout_weeks,
+        episodes=tuple(chosen),
+    )
+
+
+def _level(base: Observation, point: Observation) -> Response | None:
+    return responders.nprs_response(base.value, point.value)
+
+
+# --- claim check ------------------------------------------------------------------------------
+
+
+class Quantifier(StrEnum):
+    MOST = "most"
+    HALF = "half"
+    THIRD = "third"
+    NEARLY_ALL = "nearly-all"
+
+
+# (label, threshold in %, strict): "most" means more than half, so its rule is strict.
+QUANTIFIERS: Mapping[Quantifier, tuple[Promise, int, bool]] = {
+    Quantifier.MOST: (_("Most patients (more than 50%)"), 50, True),
+    Quantifier.HALF: (_("At least half of patients (50% or more)"), 50, False),
+    Quantifier.THIRD: (_("At least a third of patients (33% or more)"), 33, False),
+    Quantifier.NEARLY_ALL: (_("Nearly all patients (90% or more)"), 90, False),
+}
+
+
+class Verdict(StrEnum):
+    SUPPORTED = "supported"
+    CONTRADICTED = "contradicted"
+    UNCERTAIN = "uncertain"
+    NO_DATA = "no-data"
+
+
+VERDICT_LABELS: Mapping[Verdict, Promise] = {
+    Verdict.SUPPORTED: _("Supported by your data"),
+    Verdict.CONTRADICTED: _("Not supported: your data says otherwise"),
+    Verdict.UNCERTAIN: _("Not shown: your data cannot tell yet"),
+    Verdict.NO_DATA: _("No data: no patient has the scores this claim needs"),
+}
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    quantifier: Quantifier
+    figure: Figure
+    outcome: Outcome
+    threshold: int
+    strict: bool
+    verdict: Verdict
+
+    @property
+    def verdict_label(self) -> Promise:
+        return VERDICT_LABELS[self.verdict]
+
+    @property
+    def quantifier_label(self) -> Promise:
+        return QUANTIFIERS[self.quantifier][0]
+
+    @property
+    def rule(self) -> str:
+        from django.utils.translation import gettext
+
+        above = gettext("above") if self.strict else gettext("at or above")
+        return gettext(
+            "Supported when the lower end of the 95%% interval is %(above)s %(threshold)s%%; "
+            "not supported when its upper end is below %(threshold)s%%; otherwise the data "
+            "cannot tell."
+        ) % {"above": above, "threshold": self.threshold}
+
+
+def check_claim(report: Report, quantifier: Quantifier, figure: Figure) -> ClaimCheck:
+    """Whether the report's figure supports "<quantifier> of patients <figure>"."""
+    _label, threshold, strict = QUANTIFIERS[quantifier]
+    outcome = report.outcome(figure)
+    r = outcome.rate
+    share = threshold / 100
+    if r.total == 0:
+        verdict = Verdict.NO_DATA
+    elif (r.low > share) if strict else (r.low >= share):
+        verdict = Verdict.SUPPORTED
+    elif (r.high <= share) if strict else (r.high < share):
+        verdict = Verdict.CONTRADICTED
+    else:
+        verdict = Verdict.UNCERTAIN
+    return ClaimCheck(quantifier, figure, outcome, threshold, strict, verdict)
+
+
+# --- per patient ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    """One patient's change and responder level at a time point (None: missing)."""
+
+    label: Promise
+    point: Observation | None
+    change: responders.Change | None
+    response: Response | None
+
+
+def patient_status(episode: Episode) -> tuple[Observation | None, list[Status]]:
+    """The pain baseline and the status after the first visit, at the end of the course and
+    at the latest score."""
+    base = responders.baseline(episode.pain)
+    given = [o for o in episode.pain if o.value is not None]
+    latest = given[-1] if given and base is not None and given[-1] is not base else None
+    statuses = []
+    for label, point in (
+        (
+            _("After the first visit (check-in at visit 2)"),
+            responders.after_first_visit(episode.pain),
+        ),
+        (_("End of course (6 to 8 weeks)"), responders.end_of_course(episode.pain)),
+        (_("Latest score"), latest),
+    ):
+        if base is None or point is None:
+            statuses.append(Status(label, point, None, None))
+        else:
+            statuses.append(
+                Status(
+                    label,
+                    point,
+                    responders.change(base.value, point.value),
+                    responders.nprs_response(base.value, point.value),
+                )
+            )
+    return base, statuses
+
+
+def thresholds(base: Observation | None) -> dict[str, float] | None:
+    """The pain levels a responder reaches from this baseline: moderate (30% and 2 points
+    better) and substantial (50%, and 2 points)."""
+    if base is None or base.value is None or not base.value:
+        return None
+    value = float(base.value)
+    return {
+        "baseline": value,
+        "moderate": min(value * 0.7, value - responders.NPRS_MIN_POINTS),
+        "substantial": min(value * 0.5, value - responders.NPRS_MIN_POINTS),
+    }

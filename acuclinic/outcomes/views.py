@@ -1,0 +1,123 @@
+"""/desk/outcomes/: the clinic's outcome report, its claim check and de-identified export, and
+each patient's pain and function trajectory (issue 7 C-D).
+
+Clinical pages: owner and practitioners only (the role gate runs before anything is read).
+The report is aggregate, no single record: each view is audited as one entry with its filters
+and the number of patients counted; the export likewise, as an EXPORT. A patient's trajectory
+loads the patient through `access_patient(..., Purpose.CLINICAL)`, which audits the read.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from acuclinic.clinic import audit
+from acuclinic.clinic.roles import CLINICAL_ROLES, role_of
+from acuclinic.outcomes import data, export, published, report
+from acuclinic.outcomes.forms import report_form
+from acuclinic.outcomes.trajectory import trajectory_context
+from acuclinic.patients.access import Purpose, access_patient
+
+REPORT_RECORD = "outcomes.report"
+
+
+def clinical_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed in, and the owner or a practitioner; everyone else 403 before any lookup."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if role_of(request.user) not in CLINICAL_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def build_report(filters: report.Filters, condition: str, now: datetime) -> report.Report:
+    """Read the period's candidates (two queries) and count them."""
+    candidates = data.patients_with_visits_between(
+        data.back_pain_patients(condition), filters.start, filters.end
+    )
+    episodes = [e for patient in data.episodes(candidates).values() for e in patient]
+    return report.build(episodes, filters, now=now)
+
+
+@clinical_only
+@require_safe
+def report_page(request: HttpRequest) -> HttpResponse:
+    form = report_form(request.GET, timezone.localdate())
+    context: dict[str, Any] = {
+        "form": form,
+        "publications": [
+            p for p in published.PUBLICATIONS.values() if p.kind is not published.Kind.GUIDELINE
+        ],
+        "guidelines": published.GUIDELINES,
+        "quantifiers": report.QUANTIFIERS,
+    }
+    if not form.is_valid():
+        return render(request, "outcomes/report.html", context, status=400)
+    filters = form.filters()
+    result = build_report(filters, form.cleaned_data["condition"], timezone.now())
+    audit.record(
+        action=audit.Action.VIEW,
+        record_type=REPORT_RECORD,
+        request=request,
+        detail={
+            "purpose": str(Purpose.CLINICAL),
+            "filters": form.audit_filters(),
+            "count": result.started,
+        },
+    )
+    claim = form.claim_parts()
+    context.update(
+        report=result,
+        claim=report.check_claim(result, *claim) if claim else None,
+        claim_sentence=form.cleaned_data.get("claim", ""),
+        export_query=request.GET.urlencode(),
+    )
+    return render(request, "outcomes/report.html", context)
+
+
+@clinical_only
+@require_safe
+def export_csv(request: HttpRequest) -> HttpResponse:
+    form = report_form(request.GET, timezone.localdate())
+    if not form.is_valid():
+        context = {"form": form, "publications": [], "guidelines": ()}
+        return render(request, "outcomes/report.html", context, status=400)
+    result = build_report(form.filters(), form.cleaned_data["condition"], timezone.now())
+    text, _rows = export.to_csv(result.episodes)
+    audit.record(
+        action=audit.Action.EXPORT,
+        record_type=REPORT_RECORD,
+        request=request,
+        detail={
+            "purpose": str(Purpose.CLINICAL),
+            "filters": form.audit_filters(),
+            "count": result.started,
+            "format": "csv",
+            "fields": list(export.COLUMNS),
+        },
+    )
+    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="outcomes-deidentified.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@clinical_only
+@require_safe
+def patient_trajectory(request: HttpRequest, patient_id: int) -> HttpResponse:
+    patient = access_patient(request, patient_id, Purpose.CLINICAL)
+    return render(
+        request, "outcomes/patient.html", {"patient": patient, **trajectory_context(patient.pk)}
+    )
