@@ -65,6 +65,7 @@ ASARUM_SOURCE = (
     "ChP 2005 onwards: Xi Xin is the root and rhizome only, the aerial parts having been dropped "
     "for their aristolochic acid"
 )
+DATA_SOURCE = "acuclinic materia medica (data/herbs.csv)"
 HEAVY_METAL_SOURCE = (
     "Not in ChP 2020 Vol. I; mercury, arsenic and lead are not prescribed internally"
 )
@@ -313,11 +314,39 @@ def _pregnancy(herb: Herb, patient: Patient) -> Finding | None:
     )
 
 
+def _unknown(code: str) -> Finding:
+    return Finding(
+        rule_id=f"unknown:{code}",
+        kind="unknown",
+        severity=Severity.BLOCK,
+        herbs=(code,),
+        template=_("%(code)s is not in the materia medica, so it cannot be checked."),
+        params=(("code", code),),
+        source=DATA_SOURCE,
+    )
+
+
 def _herb_findings(herb: Herb, grams: float | None, patient: Patient) -> list[Finding]:
+    """`grams` is the raw-equivalent daily dose; None when a granule line had no known ratio."""
     if herb.blocked:
         return [_blocked(herb)]
     findings = []
-    if grams is not None and (dose := _dose(herb, grams)) is not None:
+    if grams is None:
+        findings.append(
+            _finding(
+                f"granule-ratio:{herb.code}",
+                "granule-ratio",
+                Severity.WARNING,
+                [herb],
+                _(
+                    "%(herb)s has no usual granule ratio: give the product's ratio so that its "
+                    "dose can be checked."
+                ),
+                DATA_SOURCE,
+                herb=herb.pinyin,
+            )
+        )
+    elif (dose := _dose(herb, grams)) is not None:
         findings.append(dose)
     if (pregnancy := _pregnancy(herb, patient)) is not None:
         findings.append(pregnancy)
@@ -504,52 +533,25 @@ def check(
 
     Raises ValueError for a malformed line (grams not a positive number, an unknown form)."""
     patient = patient or Patient()
-    lines = _lines(prescription)
-    findings: list[Finding] = []
-    raw_grams: dict[str, float | None] = {}  # herb -> raw-equivalent grams a day (None: unknown)
-    order: dict[str, int] = {}  # herb -> position of its first line
-    for position, line in enumerate(lines):
+    herbs: dict[str, Herb] = {}  # in the order of their first line
+    raw_grams: dict[str, float | None] = {}  # raw-equivalent grams a day; None: no ratio known
+    unknown: dict[str, None] = {}
+    for line in _lines(prescription):
         herb = materia.get(line.herb)
         if herb is None:
-            findings.append(
-                Finding(
-                    rule_id=f"unknown:{line.herb}",
-                    kind="unknown",
-                    severity=Severity.BLOCK,
-                    herbs=(line.herb,),
-                    template=_("%(code)s is not in the materia medica, so it cannot be checked."),
-                    params=(("code", line.herb),),
-                    source="acuclinic materia medica (data/herbs.csv)",
-                )
-            )
+            unknown[line.herb] = None
             continue
-        order.setdefault(herb.code, position)
         grams: float | None = line.grams
         if line.form == "granule":
             ratio = line.ratio or herb.granule_ratio
             grams = None if ratio is None else line.grams * ratio
-            if ratio is None:
-                findings.append(
-                    _finding(
-                        f"granule-ratio:{herb.code}",
-                        "granule-ratio",
-                        Severity.WARNING,
-                        [herb],
-                        _(
-                            "%(herb)s has no usual granule ratio: give the product's ratio so "
-                            "that its dose can be checked."
-                        ),
-                        "acuclinic materia medica (data/herbs.csv)",
-                        herb=herb.pinyin,
-                    )
-                )
-        if herb.code in raw_grams:
-            previous = raw_grams[herb.code]
-            raw_grams[herb.code] = None if previous is None or grams is None else previous + grams
-        else:
-            raw_grams[herb.code] = grams
-    for code, grams in raw_grams.items():
-        findings.extend(_herb_findings(materia.get(code), grams, patient))  # type: ignore[arg-type]
+        previous = raw_grams.get(herb.code, 0.0)
+        raw_grams[herb.code] = None if previous is None or grams is None else previous + grams
+        herbs.setdefault(herb.code, herb)
+    findings = [_unknown(code) for code in unknown]
+    for code, herb in herbs.items():
+        findings.extend(_herb_findings(herb, raw_grams[code], patient))
+    order = {code: position for position, code in enumerate(herbs)}
     findings.extend(_pair_findings(order))
     findings.extend(_interaction_findings(order, patient))
     if overrides:
