@@ -193,6 +193,12 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if ch.isascii() and ch.isalnum()).lower()
 
 
+def strip_marks(text: str) -> str:
+    """Lower case, without tone marks or accents, spaces kept: "Dú Huó" -> "du huo"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+
+
 def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
@@ -250,7 +256,7 @@ def _herb(row: dict[str, str]) -> Herb:
         raise DataError(f"{where}: unknown {', '.join(problems)}")
     if not herb.pinyin or not herb.hanzi or not herb.latin or not herb.botanical:
         raise DataError(f"{where}: pinyin, hanzi, latin and botanical are required")
-    if herb.pinyin_plain != unicodedata_plain(herb.pinyin):
+    if herb.pinyin_plain != strip_marks(herb.pinyin):
         raise DataError(f"{where}: pinyin_plain does not match pinyin")
     if (herb.dose_min is None) != (herb.dose_max is None):
         raise DataError(f"{where}: give both ends of the dose range or neither")
@@ -266,12 +272,6 @@ def _herb(row: dict[str, str]) -> Herb:
     if herb.blocked and herb.forms:
         raise DataError(f"{where}: a blocked herb is not offered in any form")
     return herb
-
-
-def unicodedata_plain(pinyin: str) -> str:
-    """Pinyin without its tone marks, in lower case: "Dú Huó" -> "du huo"."""
-    decomposed = unicodedata.normalize("NFKD", pinyin)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,10 +34,20 @@ from .rules import (
     PAIR_MESSAGES,
     PAIR_SEVERITY,
     PAIRS,
+    Pair,
     Severity,
 )
 
-__all__ = ["Finding", "Line", "Patient", "Severity", "check", "outstanding"]
+__all__ = [
+    "Finding",
+    "Line",
+    "Patient",
+    "Severity",
+    "check",
+    "match_medications",
+    "outstanding",
+    "worst",
+]
 
 SEVERE_TOXICITY = frozenset({"moderate", "high"})  # ChP 有毒 and 大毒
 US = frozenset({"us", "usa", "unitedstates", "unitedstatesofamerica"})
@@ -119,7 +129,7 @@ def _grams(value: object, herb: str) -> float:
         raise ValueError(f"{herb}: grams must be a number")
     grams = float(value)
     if not 0 < grams < 10_000:
-        raise ValueError(f"{herb}: grams must be above 0")
+        raise ValueError(f"{herb}: grams must be above 0 and below 10,000")
     return grams
 
 
@@ -137,7 +147,7 @@ def _lines(prescription: Iterable[Line | Sequence[object]]) -> list[Line]:
 
 
 def _fold_text(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9]+", materia.unicodedata_plain(text)))
+    return " ".join(re.findall(r"[a-z0-9]+", materia.strip_marks(text)))
 
 
 @cache
@@ -438,25 +448,16 @@ def _herb_findings(herb: Herb, grams: float | None, patient: Patient) -> list[Fi
 
 @dataclass(frozen=True, slots=True)
 class _Rules:
-    pairs: tuple[tuple[str, str, str, frozenset[str], frozenset[str]], ...]
+    pairs: tuple[tuple[Pair, frozenset[str], frozenset[str]], ...]
     interactions: tuple[tuple[frozenset[str], frozenset[str]], ...]
     relevant: frozenset[str]  # every herb that appears in some pair rule
 
 
 @cache
 def _rules() -> _Rules:
-    pairs = tuple(
-        (
-            p.id,
-            p.list,
-            EIGHTEEN_SOURCE if p.list == "eighteen" else NINETEEN_SOURCE,
-            materia.resolve([p.a]),
-            materia.resolve([p.b]),
-        )
-        for p in PAIRS
-    )
+    pairs = tuple((p, materia.resolve([p.a]), materia.resolve([p.b])) for p in PAIRS)
     interactions = tuple((materia.resolve(i.herbs), frozenset(i.drugs)) for i in INTERACTIONS)
-    relevant = frozenset().union(*(a | b for *_, a, b in pairs))
+    relevant = frozenset().union(*(a | b for _, a, b in pairs))
     return _Rules(pairs, interactions, relevant)
 
 
@@ -470,7 +471,7 @@ def _pair_findings(present: Mapping[str, int]) -> list[Finding]:
     if not rules.relevant.intersection(present):
         return []
     findings = []
-    for rule_id, which, source, a, b in rules.pairs:
+    for pair, a, b in rules.pairs:
         first, second = a.intersection(present), b.intersection(present)
         if not first or not second:
             continue
@@ -478,13 +479,14 @@ def _pair_findings(present: Mapping[str, int]) -> list[Finding]:
         extensions = [
             MODERN_EXTENSIONS[h.code] for h in herbs_a + herbs_b if h.code in MODERN_EXTENSIONS
         ]
+        source = EIGHTEEN_SOURCE if pair.list == "eighteen" else NINETEEN_SOURCE
         findings.append(
             _finding(
-                f"{which}:{rule_id}",
-                which,
+                f"{pair.list}:{pair.id}",
+                pair.list,
                 PAIR_SEVERITY,
                 herbs_a + herbs_b,
-                PAIR_MESSAGES[which],
+                PAIR_MESSAGES[pair.list],
                 "; ".join([source, *extensions]),
                 first=_names(herbs_a),
                 second=_names(herbs_b),
