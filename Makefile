@@ -41,13 +41,19 @@ run: demo
 	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; $(PY) manage.py sweep; done ) & \
 	DEBUG=$${DEBUG:-1} $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Production-like: gunicorn, DEBUG off, static files through whitenoise.
+# Production-like: gunicorn, DEBUG off, static files through whitenoise, the worker, and the
+# once-a-minute jobs. Plain http on loopback only (ACUCLINIC_INSECURE_LOOPBACK=1: no HTTPS
+# redirect, HSTS or secure-only cookies; settings.py refuses it for any other host name).
+# A real server: docs/deploy.md (systemd units and a reverse proxy with TLS in deploy/).
+serve: export DEBUG = 0
+serve: export ACUCLINIC_INSECURE_LOOPBACK = 1
 serve: migrate
 	@$(PY) manage.py collectstatic --noinput -v0
+	@echo "  acuclinic (production-like) on http://$(HOST):$(PORT)/  health: /healthz"
 	@trap 'kill 0' EXIT; \
 	$(PY) manage.py db_worker & \
 	( while sleep 60; do $(PY) manage.py publish_scheduled >/dev/null; $(PY) manage.py sweep; done ) & \
-	DEBUG=0 $(VENV)/bin/gunicorn acuclinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
+	$(VENV)/bin/gunicorn acuclinic.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-2}
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -38,8 +40,50 @@ def _development_secret_key() -> str:
 
 
 DEBUG = envbool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or _development_secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+# Plain http is for an install that answers on this machine alone (a laptop, the tests, the
+# benchmarks): every host name a loopback one, where no certificate can be had. Anything else
+# with DEBUG off is production: HTTPS, HSTS, secure cookies and a SECRET_KEY from the
+# environment. `make serve` says ACUCLINIC_INSECURE_LOOPBACK=1 out loud; =0 forces production
+# settings on loopback too (to try `check --deploy` on a laptop).
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+INSECURE_LOOPBACK = envbool(
+    "ACUCLINIC_INSECURE_LOOPBACK", all(host in LOOPBACK_HOSTS for host in ALLOWED_HOSTS)
+)
+if INSECURE_LOOPBACK and not all(host in LOOPBACK_HOSTS for host in ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "ACUCLINIC_INSECURE_LOOPBACK=1 is for 127.0.0.1 and localhost only, but ALLOWED_HOSTS "
+        f"is {','.join(ALLOWED_HOSTS)}: serve that behind HTTPS (docs/deploy.md)."
+    )
+HTTPS = not DEBUG and not INSECURE_LOOPBACK
+
+
+def _production_secret_key() -> str:
+    """Production refuses to start without a strong key of its own (not the generated one)."""
+    key = os.environ.get("SECRET_KEY", "")
+    if not key:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Generate one with: python3 -c "
+            "'import secrets; print(secrets.token_urlsafe(50))' (docs/deploy.md)."
+        )
+    development = VAR_DIR / "secret_key"
+    weak = (
+        len(key) < 50
+        or len(set(key)) < 5
+        or key.startswith("django-insecure-")
+        or (development.exists() and development.read_text().strip() == key)
+    )
+    if weak:
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak for production: at least 50 random characters, not the "
+            "development key from var/ (docs/deploy.md)."
+        )
+    return key
+
+
+SECRET_KEY = (
+    _production_secret_key() if HTTPS else os.environ.get("SECRET_KEY") or _development_secret_key()
+)
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -86,6 +130,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a cached page gets the header on every response (no nonces).
+    "acuclinic.clinic.csp.ClinicCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -116,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
                 "wagtail.contrib.settings.context_processors.settings",
             ],
         },
@@ -229,6 +276,8 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+# /healthz reports the worker down when a heartbeat task waited this long for it (clinic/health.py).
+WORKER_HEARTBEAT_SECONDS = envint("WORKER_HEARTBEAT_SECONDS", 120)
 
 # Wagtail: public content only (decision 5).
 WAGTAIL_SITE_NAME = "acuclinic"
@@ -312,15 +361,48 @@ CACHES = {
 }
 PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", 300)
 
-# Security; `make serve` runs with DEBUG off and these on.
+# Security. HTTPS (above) is on with DEBUG off on any host but loopback; each part can be
+# turned off for a setup that does it elsewhere (docs/deploy.md).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+# A monitor may ask the app itself over plain http on loopback.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER"):
+    # Behind a reverse proxy that terminates TLS, e.g. X-Forwarded-Proto: the proxy must set it
+    # on every request (overwriting what the visitor sent), or a visitor can claim https.
+    SECURE_PROXY_SSL_HEADER = (f"HTTP_{proxy_header.upper().replace('-', '_')}", "https")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 60 * 60 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_HTTPONLY = True
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = envbool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+# Content-Security-Policy for every page (clinic/csp.py relaxes it for /cms/ and /admin/).
+# No inline script or style anywhere: JS and CSS come from static/ files. Pages embed nothing
+# from other sites (no video or map frames); the booking button for other sites is a script
+# they load from us (api/embed.py), so no page of ours is ever framed.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    # The comment form's proof of work (ALTCHA) runs in a worker made from a blob: URL.
+    "worker-src": [CSP.SELF, "blob:"],
+    "frame-src": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+if csp_report_uri := os.environ.get("CSP_REPORT_URI"):
+    SECURE_CSP["report-uri"] = [csp_report_uri]
+# No staff e-mail hashes to gravatar.com from the editor (and nothing to allow in its policy).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 LOGGING = {
     "version": 1,

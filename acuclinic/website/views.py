@@ -23,9 +23,29 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"database": "ok"})
+    """For monitors, without signing in: the database answers, the task worker is alive.
+
+    200 when both are, else 503 naming the part that is not. Nothing else: no versions, no
+    host names, no counts. Cheap however often it is called (see clinic/health.py).
+    """
+    from django.db import DatabaseError
+
+    from acuclinic.clinic import health
+
+    report: dict[str, str | None] = {"database": "ok", "worker": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        if health.uses_worker():
+            worker = health.worker_health()
+            report["worker"] = "ok" if worker.alive else "down"
+            report["worker_last_seen"] = worker.last_seen.isoformat() if worker.last_seen else None
+    except DatabaseError:
+        report = {"database": "down", "worker": "unknown"}
+    healthy = all(report[part] == "ok" for part in ("database", "worker"))
+    response = JsonResponse(report, status=200 if healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def bare(request: HttpRequest) -> HttpResponse:
