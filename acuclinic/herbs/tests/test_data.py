@@ -147,7 +147,7 @@ def test_substitutes_exist_and_can_be_prescribed():
     assert {code: get(code).substitute for code in expected} == expected
 
 
-def test_raw_toxic_and_external_herbs_have_a_processed_alternative_where_one_exists():
+def test_raw_toxic_herbs_name_their_processed_form():
     for herb in all_herbs():
         if "raw_toxic" in herb.flags:
             assert herb.substitute, herb.code
