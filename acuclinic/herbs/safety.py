@@ -137,7 +137,10 @@ def _lines(prescription: Iterable[Line | Sequence[object]]) -> list[Line]:
     lines = []
     for item in prescription:
         if not isinstance(item, Line):
-            item = Line(*item)  # type: ignore[arg-type]
+            try:
+                item = Line(*item)  # type: ignore[arg-type]
+            except TypeError:
+                raise ValueError(f"{item!r}: a line is (herb, grams, form, ratio)") from None
         if item.form not in materia.FORMS:
             raise ValueError(f"{item.herb}: form must be raw or granule")
         grams = _grams(item.grams, item.herb)

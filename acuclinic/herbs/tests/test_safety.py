@@ -476,3 +476,9 @@ def test_lines_may_be_tuples_or_lines_with_any_real_number():
 def test_malformed_lines_raise(line):
     with pytest.raises(ValueError, match="du-huo"):
         check([line])
+
+
+@pytest.mark.parametrize("line", [(), ("du-huo",), ("du-huo", 9, "raw", 5, "extra")])
+def test_lines_of_the_wrong_length_raise(line):
+    with pytest.raises(ValueError, match="a line is"):
+        check([line])
