@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "acuclinic.scheduling",
     "acuclinic.outcomes",
     "acuclinic.charting",
+    "acuclinic.herbs",
     "acuclinic.notifications",
     "acuclinic.website",
     "acuclinic.desk",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("desk/visits/", include("acuclinic.charting.urls")),
     path("desk/outcomes/", include("acuclinic.outcomes.urls")),
+    path("desk/herbs/", include("acuclinic.herbs.urls")),
     path("desk/", include("acuclinic.desk.urls")),
     path("portal/", include("acuclinic.patients.portal.urls")),
     path("book/", include("acuclinic.scheduling.urls")),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location
 from acuclinic.scheduling.models import Appointment, Service
 
-from . import matrix_charting, matrix_intake, matrix_outcomes, matrix_portal
+from . import matrix_charting, matrix_herbs, matrix_intake, matrix_outcomes, matrix_portal
 from .matrix import (
     LOGIN,
     MISSING,
@@ -104,6 +104,7 @@ EXPECTED: dict[str, Route] = {
     **matrix_intake.ROWS,
     **matrix_charting.ROWS,
     **matrix_outcomes.ROWS,
+    **matrix_herbs.ROWS,
 }
 
 
