@@ -265,6 +265,8 @@ class NeedlePoint(models.Model):
             models.CheckConstraint(
                 condition=Q(electro_hz__isnull=True, electro_min__isnull=True)
                 | Q(
+                    electro_hz__isnull=False,
+                    electro_min__isnull=False,
                     electro_hz__gte=treatment.ELECTRO_HZ[0],
                     electro_hz__lte=treatment.ELECTRO_HZ[1],
                     electro_min__gte=treatment.ELECTRO_MIN[0],
