@@ -11,8 +11,8 @@ from acuclinic.patients.tests.intake_answers import complete_answers
 PREGNANT = Facts(pregnant=True)
 
 
-def codes(needles=(), modalities=(), facts=Facts()) -> list[str]:  # type: ignore[no-untyped-def]
-    return [w.code for w in warnings_for(needles, modalities, facts)]
+def codes(needles=(), modalities=(), facts=None) -> list[str]:  # type: ignore[no-untyped-def]
+    return [w.code for w in warnings_for(needles, modalities, facts or Facts())]
 
 
 def needle(code: str, side: str = "bilateral", **extra):  # type: ignore[no-untyped-def]
@@ -38,7 +38,10 @@ def test_no_pregnancy_warning_when_not_pregnant() -> None:
 
 
 def test_electro_with_a_pacemaker_warns_once_naming_the_points() -> None:
-    electro = [needle("BL23", electro_hz=2, electro_min=20), needle("BL25", electro_hz=2, electro_min=20)]
+    electro = [
+        needle("BL23", electro_hz=2, electro_min=20),
+        needle("BL25", electro_hz=2, electro_min=20),
+    ]
     found = warnings_for(electro, [], Facts(pacemaker=True))
     assert [w.code for w in found] == ["electro-pacemaker"]
     assert "BL23, BL25" in found[0].message
@@ -47,7 +50,12 @@ def test_electro_with_a_pacemaker_warns_once_naming_the_points() -> None:
 
 
 def test_cupping_and_gua_sha_with_bleeding_risk() -> None:
-    modalities = [{"kind": "cupping"}, {"kind": "gua_sha"}, {"kind": "massage"}, {"kind": "cupping"}]
+    modalities = [
+        {"kind": "cupping"},
+        {"kind": "gua_sha"},
+        {"kind": "massage"},
+        {"kind": "cupping"},
+    ]
     assert codes(modalities=modalities, facts=Facts(bleeding_risk=True)) == [
         "bleeding:cupping",
         "bleeding:gua_sha",
@@ -59,7 +67,10 @@ def test_depth_over_the_lung_and_kidney_beyond_the_limits() -> None:
     # BL13 lies over the lung, BL23 over the kidney (points.py's caution flags).
     assert "over-lung" in points.get("BL13").cautions
     assert "over-kidney" in points.get("BL23").cautions
-    at_limit = [needle("BL13", depth_mm=cautions.LUNG_DEPTH_MM), needle("BL23", depth_mm=cautions.KIDNEY_DEPTH_MM)]
+    at_limit = [
+        needle("BL13", depth_mm=cautions.LUNG_DEPTH_MM),
+        needle("BL23", depth_mm=cautions.KIDNEY_DEPTH_MM),
+    ]
     assert codes(at_limit) == []
     beyond = [
         needle("BL13", depth_mm=cautions.LUNG_DEPTH_MM + 1),
@@ -103,7 +114,9 @@ needles_st = st.lists(
     max_size=12,
 )
 modalities_st = st.lists(
-    st.fixed_dictionaries({"kind": st.sampled_from(["cupping", "gua_sha", "massage", "moxa", "?"])}),
+    st.fixed_dictionaries(
+        {"kind": st.sampled_from(["cupping", "gua_sha", "massage", "moxa", "?"])}
+    ),
     max_size=5,
 )
 facts_st = st.builds(Facts, st.booleans(), st.booleans(), st.booleans())

@@ -25,13 +25,17 @@ def refused(**fields) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_needle_ranges(visit) -> None:  # type: ignore[no-untyped-def]
-    NeedlePoint.objects.create(visit=visit, code="BL23", side="left", depth_mm=150, retention_min=120)
+    NeedlePoint.objects.create(
+        visit=visit, code="BL23", side="left", depth_mm=150, retention_min=120
+    )
     refused(model=NeedlePoint, visit=visit, code="BL23", side="left", depth_mm=151)
     refused(model=NeedlePoint, visit=visit, code="BL23", side="left", retention_min=121)
     refused(model=NeedlePoint, visit=visit, code="BL23", side="up")
     refused(model=NeedlePoint, visit=visit, code="BL23", side="left", electro_hz=2)
     refused(model=NeedlePoint, visit=visit, code="BL23", side="left", electro_min=20)
-    refused(model=NeedlePoint, visit=visit, code="BL23", side="left", electro_hz=500, electro_min=20)
+    refused(
+        model=NeedlePoint, visit=visit, code="BL23", side="left", electro_hz=500, electro_min=20
+    )
 
 
 def test_needle_clean_checks_the_catalogue(visit) -> None:  # type: ignore[no-untyped-def]

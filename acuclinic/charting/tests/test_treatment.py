@@ -81,11 +81,21 @@ def test_electro_needs_frequency_and_minutes() -> None:
 def test_cleaned_needle_has_the_canonical_code() -> None:
     cleaned, errors = clean_needle({"code": "ub 23", "side": "bilateral", "de_qi": True})
     assert errors == {}
-    assert cleaned["code"] == "BL23" and cleaned["de_qi"] is True and cleaned["moxa_on_needle"] is False
+    assert (
+        cleaned["code"] == "BL23"
+        and cleaned["de_qi"] is True
+        and cleaned["moxa_on_needle"] is False
+    )
 
 
 def test_modalities() -> None:
-    cupping = {"kind": "cupping", "method": "fixed", "area": "back.lower.left", "cups": 4, "minutes": 10}
+    cupping = {
+        "kind": "cupping",
+        "method": "fixed",
+        "area": "back.lower.left",
+        "cups": 4,
+        "minutes": 10,
+    }
     assert clean_modality(cupping)[1] == {}
     assert "method" in clean_modality({**cupping, "method": "stick"})[1]
     assert "method" in clean_modality({**cupping, "method": ""})[1]
@@ -103,13 +113,22 @@ def test_modalities() -> None:
     cleaned, errors = clean_modality(moxa)
     assert errors == {} and cleaned["point_code"] == "GV4"
     assert "point_code" in clean_modality({**moxa, "point_code": "xx1"})[1]
-    assert "point_code" in clean_modality({"kind": "massage", "point_code": "GV4", "area_text": "x"})[1]
+    assert (
+        "point_code"
+        in clean_modality({"kind": "massage", "point_code": "GV4", "area_text": "x"})[1]
+    )
     assert "kind" in clean_modality({"kind": "acupressure"})[1]
 
 
 @pytest.mark.parametrize(
     ("typed", "code"),
-    [("M54.5", "M54.5"), ("m545", "M54.5"), (" M54.50 ", "M54.50"), ("S33.5XXA", "S33.5XXA"), ("", "")],
+    [
+        ("M54.5", "M54.5"),
+        ("m545", "M54.5"),
+        (" M54.50 ", "M54.50"),
+        ("S33.5XXA", "S33.5XXA"),
+        ("", ""),
+    ],
 )
 def test_icd10_accepted(typed: str, code: str) -> None:
     assert clean_icd10(typed) == (code, "")
