@@ -1,15 +1,18 @@
 """Who someone is to the clinic (decision 4): owner, practitioner, front desk or patient.
 
 Staff roles are Django groups whose names are the role values below ("owner",
-"practitioner", "front_desk"); a data migration creates them. The names are what the code
+"practitioner", "front_desk"); a data migration creates them. A few screens still check a
+Django permission rather than a role (comment moderation); ROLE_PERMISSIONS says which
+groups carry them, and the migrations and `ensure_groups` give them. The names are what the code
 matches on, so rename a group and its members lose the role; pages show the translated label.
 A staff role also needs `is_staff` (the desk's master switch), and an inactive account has no
 role at all. A superuser counts as the owner. A patient is an account linked to a patient
 record (`Patient.user`), so this module needs no import from the patients app.
 """
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,6 +26,10 @@ class Role(models.TextChoices):
 # Highest first: someone in two staff groups (the owner who also treats) has the higher role.
 STAFF_ROLES: tuple[Role, ...] = (Role.OWNER, Role.PRACTITIONER, Role.FRONT_DESK)
 CLINICAL_ROLES = frozenset({Role.OWNER, Role.PRACTITIONER})
+
+# Django permissions a role's group carries ("app_label.codename"). The owner runs the clinic,
+# so the owner moderates readers' comments (desk/views.py checks the permission).
+ROLE_PERMISSIONS: dict[Role, tuple[str, ...]] = {Role.OWNER: ("website.moderate_comment",)}
 
 _CACHE = "_acuclinic_role"  # on the user object, like Django's own permission cache
 
@@ -57,9 +64,16 @@ def is_staff_role(role: Role | None) -> bool:
 
 
 def ensure_groups() -> dict[Role, Group]:
-    """The staff groups, created if missing (the migration makes them; a test flush removes
-    them)."""
-    return {role: Group.objects.get_or_create(name=role.value)[0] for role in STAFF_ROLES}
+    """The staff groups, created if missing, with the permissions of ROLE_PERMISSIONS (the
+    migrations make and fill them; a test flush removes them)."""
+    groups = {role: Group.objects.get_or_create(name=role.value)[0] for role in STAFF_ROLES}
+    for role, names in ROLE_PERMISSIONS.items():
+        wanted = Q()
+        for name in names:
+            app_label, codename = name.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        groups[role].permissions.add(*Permission.objects.filter(wanted))
+    return groups
 
 
 def grant(user, role: Role) -> None:  # type: ignore[no-untyped-def]

@@ -1,4 +1,5 @@
-"""The gate to the desk: staff only, each screen behind its permission."""
+"""The gate to the desk: a staff role (clinic/roles.py), each screen behind its role or
+permission. An account with `is_staff` but no role (nobody gave it one) sees nothing here."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -6,6 +7,21 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+
+from acuclinic.clinic.roles import STAFF_ROLES, role_of
+
+
+def staff_role_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in first, then any staff role (owner, practitioner, front desk); else 403."""
+
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:  # type: ignore[no-untyped-def]
+        if role_of(request.user) not in STAFF_ROLES:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def staff_required(permission: str) -> Callable:

@@ -35,7 +35,7 @@ from .calendar_forms import (
     date_field,
     pick_value,
 )
-from .calendar_queries import MAX_DAY, MIN_DAY, describe, when
+from .calendar_queries import MAX_DAY, MIN_DAY, describe, when, with_intake_flag
 from .calendar_views import calendar_url, pick_location, render_local, safe_next, status_actions
 
 SEARCH_LIMIT = 10
@@ -56,8 +56,8 @@ INITIAL_FIELDS = (
 
 
 def _related() -> QuerySet[Appointment]:
-    return Appointment.objects.select_related(
-        "patient", "service", "practitioner", "room", "location"
+    return with_intake_flag(
+        Appointment.objects.select_related("patient", "service", "practitioner", "room", "location")
     )
 
 

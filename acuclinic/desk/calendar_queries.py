@@ -11,11 +11,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db.models import Case, CharField, F, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from acuclinic.clinic.models import Practitioner, Room
+from acuclinic.patients.intake import INTAKE_KEY
+from acuclinic.patients.models import IntakeResponse
 from acuclinic.scheduling.availability import boundary_to_utc
 from acuclinic.scheduling.models import Appointment, AppointmentEvent, Status, TimeOff
 
@@ -253,3 +257,29 @@ def describe(event: AppointmentEvent, zone: ZoneInfo, names: dict[int, str]) -> 
             "old": _status_label(changes.get("from")),
         }
     return event.action
+
+
+# --- the intake's red-flag alert -----------------------------------------------------------
+
+
+def with_intake_flag(appointments: QuerySet[Appointment]) -> QuerySet[Appointment]:
+    """Each appointment with its patient's latest intake's open red flag, in the same query.
+
+    `open_flag` is that intake's severity ("emergency", "see_physician") while nobody has
+    reviewed it, else ""; `flag_intake_id` is the latest intake's id (for the clinical team's
+    link). Only the severity is read, never the answers: the front desk sees the alert too.
+    """
+    latest = IntakeResponse.objects.filter(
+        patient=OuterRef("patient_id"), questionnaire=INTAKE_KEY
+    ).order_by("-started_at", "-pk")
+    open_severity = latest.annotate(
+        open=Case(
+            When(flag_reviewed_at__isnull=True, then=F("red_flag_severity")),
+            default=Value(""),
+            output_field=CharField(),
+        )
+    ).values("open")[:1]
+    return appointments.annotate(
+        open_flag=Coalesce(Subquery(open_severity), Value(""), output_field=CharField()),
+        flag_intake_id=Subquery(latest.values("pk")[:1]),
+    )

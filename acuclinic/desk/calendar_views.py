@@ -35,6 +35,7 @@ from .calendar_queries import (
     local_today,
     parse_day,
     week_of,
+    with_intake_flag,
 )
 
 CALENDAR_ROOT = "/desk/calendar/"
@@ -177,7 +178,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     show = _show(request, view, practitioners, rooms)
     columns = _columns(view, day, show, practitioners, rooms)
     start, end = day_bounds(columns[0].day, zone)[0], day_bounds(columns[-1].day, zone)[1]
-    appointments = (
+    appointments = with_intake_flag(
         Appointment.objects.active()
         .filter(location=location, start__lt=end, end__gt=start)
         .select_related("patient", "service", "practitioner", "room")
@@ -228,7 +229,7 @@ def today(request: HttpRequest) -> HttpResponse:
     if problem:
         messages.warning(request, problem)
     start, end = day_bounds(day, zone)
-    appointments = (
+    appointments = with_intake_flag(
         Appointment.objects.filter(location=location, start__gte=start, start__lt=end)
         .select_related("patient", "service", "practitioner", "room")
         .order_by("start", "practitioner__name", "pk")

@@ -33,7 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from acuclinic.clinic import audit
 from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
-from acuclinic.patients import actions, consent
+from acuclinic.patients import actions, consent, intake
 from acuclinic.patients.access import Purpose, access_patient, parse_id, visible
 from acuclinic.patients.documents import SizeLimit, access_document, add_document, download
 from acuclinic.patients.export import export_patient
@@ -46,7 +46,7 @@ from acuclinic.patients.forms import (
     PatientForm,
     SearchForm,
 )
-from acuclinic.patients.models import Patient, PatientLink
+from acuclinic.patients.models import IntakeStatus, Patient, PatientLink
 
 PER_PAGE = 25
 CANDIDATES = 20
@@ -131,7 +131,25 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     if clinical:
         context["consents"] = consent.status(patient)
         context["documents"] = patient.documents.all()
+        intakes = list(patient.intakes.select_related("flag_reviewed_by"))  # newest first
+        context["intakes"] = intakes
+        context["latest_intake"] = next(
+            (i for i in intakes if i.questionnaire == intake.INTAKE_KEY), None
+        )
+    else:
+        context["questionnaire"] = _questionnaire_status(patient)
     return render(request, "desk/patients/detail.html", context)
+
+
+def _questionnaire_status(patient: Patient) -> dict[str, Any]:
+    """What the front desk may know of the intake: sent or not, and an open red-flag alert
+    (its severity's label), read without loading a single answer."""
+    rows = patient.intakes.filter(questionnaire=intake.INTAKE_KEY).order_by("-started_at", "-pk")
+    latest = rows.values("red_flag_severity", "flag_reviewed_at").first()
+    severity = ""
+    if latest and latest["red_flag_severity"] and latest["flag_reviewed_at"] is None:
+        severity = latest["red_flag_severity"]
+    return {"sent": rows.filter(status=IntakeStatus.SUBMITTED).exists(), "open_flag": severity}
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -5,6 +5,7 @@ from . import (
     calendar_appointments,
     calendar_feeds,
     calendar_views,
+    intake_views,
     patient_views,
     views,
 )
@@ -34,6 +35,16 @@ urlpatterns = [
         "patients/documents/<int:document_id>/",
         patient_views.document_download,
         name="patient_document",
+    ),
+    path(
+        "patients/<int:patient_id>/intake/<int:intake_id>/",
+        intake_views.patient_intake,
+        name="patient_intake",
+    ),
+    path(
+        "patients/<int:patient_id>/intake/<int:intake_id>/review/",
+        intake_views.review_red_flag,
+        name="patient_intake_review",
     ),
     path("patients/<int:patient_id>/merge/", patient_views.patient_merge, name="patient_merge"),
     path("patients/<int:patient_id>/export/", patient_views.patient_export, name="patient_export"),

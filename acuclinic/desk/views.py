@@ -1,30 +1,71 @@
+from datetime import timedelta
+from typing import Any
+
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from acuclinic.clinic.models import ClinicSettings
+from acuclinic.clinic.models import ClinicSettings, Location, Practitioner
+from acuclinic.clinic.roles import Role, role_of
+from acuclinic.scheduling.models import Appointment
 from acuclinic.website import actions
 from acuclinic.website.forms import StaffReplyForm
 from acuclinic.website.models import Comment
 
-from .access import staff_required
+from .access import staff_required, staff_role_required
+from .calendar_queries import day_bounds, local_today, with_intake_flag
+from .calendar_views import render_local
 
 MODERATE = "website.moderate_comment"
 ACTIONS = {"approve", "spam", "delete", "reply", "unspam"}
 
 
-@login_required
+FLAG_HORIZON = timedelta(days=14)  # how far ahead the home page looks for open red flags
+HOME_LIMIT = 50
+
+
+@staff_role_required
 def home(request: HttpRequest) -> HttpResponse:
-    if not request.user.is_staff:
-        raise PermissionDenied
-    pending = Comment.objects.for_moderation().count()
-    return render(request, "desk/home.html", {"pending_comments": pending})
+    """Today's appointments (a practitioner's own, everyone's for the others) and the coming
+    visits whose intake raised a red flag nobody has reviewed yet."""
+    context: dict[str, Any] = {"can_moderate": request.user.has_perm(MODERATE)}
+    if context["can_moderate"]:
+        context["pending_comments"] = Comment.objects.for_moderation().count()
+    location = Location.objects.order_by("pk").first()
+    if location is None:
+        return render(request, "desk/home.html", context)
+    zone = location.zone
+    today = local_today(zone)
+    start, end = day_bounds(today, zone)
+    booked = with_intake_flag(
+        Appointment.objects.active().select_related("patient", "service", "practitioner", "room")
+    )
+    own = Practitioner.objects.filter(user_id=request.user.pk).first()
+    if role_of(request.user) == Role.PRACTITIONER and own is not None:
+        booked = booked.filter(practitioner=own)
+    now = timezone.now()
+    context |= {
+        "location": location,
+        "today": today,
+        "own": own if role_of(request.user) == Role.PRACTITIONER else None,
+        "appointments": list(
+            booked.filter(location=location, start__gte=start, start__lt=end).order_by(
+                "start", "practitioner__name", "pk"
+            )[:HOME_LIMIT]
+        ),
+        "flagged": list(
+            booked.filter(start__gte=now, start__lt=now + FLAG_HORIZON)
+            .exclude(open_flag="")
+            .order_by("start", "pk")[:HOME_LIMIT]
+        ),
+        "horizon_days": FLAG_HORIZON.days,
+    }
+    return render_local(request, "desk/home.html", context, zone)
 
 
 @staff_required(MODERATE)

@@ -34,15 +34,25 @@ from .matrix import (
 )
 from .personas import NAMES, Personas
 
-# Comment moderation is a Django permission (website.moderate_comment), not a role: the owner
-# group does not carry it (a superuser has every permission), so every persona here gets 403.
-NOBODY_BUT_MODERATORS = outcomes(staff=403)
+# Comment moderation is a Django permission (website.moderate_comment): the owner's group
+# carries it (clinic/roles.py ROLE_PERMISSIONS); practitioners and the front desk get 403.
+MODERATORS = outcomes(staff=403, owner=200)
+
+
+def intake_of_a(world: World) -> dict[str, Any]:
+    """Patient A's intake (a draft, opened once): real ids, so the front desk's 404 is the
+    CLINICAL rule and not a missing record."""
+    from acuclinic.patients import intake
+
+    record = intake.open_draft(world.personas.record_a)
+    return {"patient_id": record.patient_id, "intake_id": record.pk}
+
 
 EXPECTED: dict[str, Route] = {
     "desk:home": Route(outcomes()),
-    "desk:comments": Route(NOBODY_BUT_MODERATORS),
+    "desk:comments": Route(MODERATORS),
     "desk:moderate": Route(
-        NOBODY_BUT_MODERATORS,
+        outcomes(staff=403, owner=404),  # past the gate, the comment does not exist
         method="post",
         kwargs=lambda w: {"comment_id": MISSING, "action": "approve"},
     ),
@@ -87,6 +97,12 @@ EXPECTED: dict[str, Route] = {
     ),
     "desk:patient_export": Route(
         outcomes(front_desk=403), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
+    # The intake's answers are clinical: the front desk meets the same 404 as a wrong id
+    # (access_intake, CLINICAL); reviewing the red flag (none here) redirects back.
+    "desk:patient_intake": Route(outcomes(front_desk=404), kwargs=intake_of_a),
+    "desk:patient_intake_review": Route(
+        outcomes(staff=302, front_desk=404), method="post", kwargs=intake_of_a
     ),
     "desk:patient_erase": Route(
         outcomes(staff=403, owner=200), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
