@@ -111,7 +111,8 @@ def _start(request: HttpRequest, patient: Any, *, appointment: Appointment | Non
                 patient=patient,
                 request=request,
                 appointment=appointment,
-                practitioner=form.cleaned_data.get("practitioner"),
+                practitioner=form.cleaned_data.get("practitioner")
+                or getattr(request.user, "practitioner", None),
                 protocol=form.cleaned_data["protocol"] if choice == StartChoice.PROTOCOL else None,
                 copy_previous=choice == StartChoice.PREVIOUS,
             )
