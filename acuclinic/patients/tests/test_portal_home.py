@@ -160,3 +160,16 @@ def test_an_erased_record_has_no_portal(personas: Personas) -> None:
     personas.record_a.erased_at = timezone.now()
     personas.record_a.save(update_fields=["erased_at"])
     assert personas.client("patient_a").get("/portal/").status_code == 403
+
+
+def test_a_page_that_fills_head_keeps_the_portal_styles(personas: Personas, rf) -> None:  # type: ignore[no-untyped-def]
+    from django.template import engines
+
+    request = rf.get("/portal/")
+    request.user = personas.patient_a
+    page = engines["django"].from_string(
+        '{% extends "portal/base.html" %}{% block head %}<link rel="stylesheet" href="/x.css">'
+        "{% endblock %}"
+    )
+    html = page.render({}, request)
+    assert "css/portal.css" in html and "/x.css" in html
