@@ -23,15 +23,20 @@ def _form(patient: Patient, document: ConsentDocument, data: Any = None) -> Cons
 
 
 def _page(
-    request: HttpRequest, patient: Patient, bound: ConsentForm | None = None, status: int = 200
+    request: HttpRequest,
+    patient: Patient,
+    bound: tuple[ConsentDocument, ConsentForm] | None = None,
+    status: int = 200,
 ) -> HttpResponse:
+    """Each current text with its signature or a form (`bound`: the one just sent, with its
+    errors)."""
     current = consent.status(patient)
     rows = []
     for item in current:
         form = None
         if item.signature is None:
-            mine = bound is not None and bound.document_id == item.document.pk  # type: ignore[attr-defined]
-            form = bound if mine else _form(patient, item.document)
+            mine = bound is not None and bound[0].pk == item.document.pk
+            form = bound[1] if bound is not None and mine else _form(patient, item.document)
         rows.append({"document": item.document, "signature": item.signature, "form": form})
     earlier = (
         patient.signatures.select_related("document")
@@ -58,7 +63,6 @@ def consent_sign(request: HttpRequest, document_id: int) -> HttpResponse:
     if document is None:
         raise Http404
     form = _form(patient, document, request.POST)
-    form.document_id = document.pk  # type: ignore[attr-defined]
     if form.is_valid():
         try:
             consent.sign(
@@ -75,4 +79,4 @@ def consent_sign(request: HttpRequest, document_id: int) -> HttpResponse:
             request, _("Thank you: you have signed “%(title)s”.") % {"title": document.title}
         )
         return redirect("portal:consent")
-    return _page(request, patient, bound=form, status=400)
+    return _page(request, patient, bound=(document, form), status=400)

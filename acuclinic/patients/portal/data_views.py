@@ -54,7 +54,7 @@ def my_data_json(request: HttpRequest) -> HttpResponse:
 @patient_required
 def my_data_summary(request: HttpRequest) -> HttpResponse:
     patient: Patient = request.patient  # type: ignore[attr-defined]
-    upcoming, past = appointments(patient)
+    upcoming, past = appointments(patient, past_limit=None)
     submitted = (
         patient.intakes.filter(status=IntakeStatus.SUBMITTED)
         .order_by("-submitted_at", "-pk")

@@ -60,16 +60,19 @@ def _visit(appointment: Appointment, *, links_too: bool) -> Visit:
     )
 
 
-def appointments(patient: Patient) -> tuple[list[Visit], list[Visit]]:
+def appointments(
+    patient: Patient, *, past_limit: int | None = PAST_SHOWN
+) -> tuple[list[Visit], list[Visit]]:
     """Upcoming (soonest first, with their manage links) and past or cancelled (latest
-    first, at most PAST_SHOWN); two queries."""
+    first, at most `past_limit`; None: all); two queries."""
     now = timezone.now()
     related = patient.appointments.select_related("service", "practitioner", "location")
     coming = related.filter(end__gt=now).exclude(status=Status.CANCELLED).order_by("start", "pk")
     upcoming = [_visit(a, links_too=True) for a in coming]
     shown = {v.appointment.pk for v in upcoming}
     earlier = related.exclude(pk__in=shown).filter(Q(start__lte=now) | Q(status=Status.CANCELLED))
-    past = [_visit(a, links_too=False) for a in earlier.order_by("-start", "-pk")[:PAST_SHOWN]]
+    earlier = earlier.order_by("-start", "-pk")
+    past = [_visit(a, links_too=False) for a in earlier[:past_limit]]
     return upcoming, past
 
 
