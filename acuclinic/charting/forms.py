@@ -15,11 +15,19 @@ from .models import LONG_TEXT, SHORT_TEXT, TEXT_FIELDS, Amendment, Protocol, Vis
 PULSE_PREFIX = "pulse_"
 
 
+class NoColon:
+    """Labels read "Side", not "Side:"."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+
 def _blank(choices: Any, label: str = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
 
 
-class NoteForm(forms.ModelForm):
+class NoteForm(NoColon, forms.ModelForm):
     """The SOAP note. The pulse is six multi-selects (one per position), stored as JSON."""
 
     class Meta:
@@ -101,7 +109,7 @@ class NoteForm(forms.ModelForm):
         pass
 
 
-class NeedleForm(forms.Form):
+class NeedleForm(NoColon, forms.Form):
     code = forms.CharField(
         label=_("Point"),
         max_length=64,
@@ -154,7 +162,7 @@ class NeedleForm(forms.Form):
         return cleaned
 
 
-class ModalityForm(forms.Form):
+class ModalityForm(NoColon, forms.Form):
     kind = forms.ChoiceField(
         label=_("Modality"),
         choices=_blank(treatment.Kind.choices),
@@ -199,7 +207,7 @@ class ModalityForm(forms.Form):
         return cleaned
 
 
-class PainForm(forms.Form):
+class PainForm(NoColon, forms.Form):
     phase = forms.ChoiceField(
         label=_("When"),
         choices=[("before", _("Before the treatment")), ("after", _("After the treatment"))],
@@ -212,7 +220,7 @@ class PainForm(forms.Form):
     )
 
 
-class AcknowledgeForm(forms.Form):
+class AcknowledgeForm(NoColon, forms.Form):
     codes = forms.MultipleChoiceField(
         label=_("Cautions considered"),
         widget=forms.CheckboxSelectMultiple,
@@ -232,7 +240,7 @@ def amend_choices() -> list[tuple[str, Any]]:
     ]
 
 
-class AmendForm(forms.Form):
+class AmendForm(NoColon, forms.Form):
     field = forms.ChoiceField(label=_("Part of the note"))
     new_value = forms.CharField(
         label=_("Amended text"), max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3})
@@ -260,7 +268,7 @@ class StartChoice:
     PREVIOUS = "previous"
 
 
-class StartForm(forms.Form):
+class StartForm(NoColon, forms.Form):
     start = forms.ChoiceField(
         label=_("Start from"),
         widget=forms.RadioSelect,
@@ -291,7 +299,7 @@ class StartForm(forms.Form):
         return cleaned
 
 
-class ProtocolForm(forms.ModelForm):
+class ProtocolForm(NoColon, forms.ModelForm):
     treatment = forms.CharField(
         label=_("Points and modalities"),
         required=False,
