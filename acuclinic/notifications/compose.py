@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from acuclinic.clinic.models import ClinicSettings, default_clinic
+from acuclinic.patients import intake
 from acuclinic.scheduling import ical, links
 from acuclinic.scheduling.models import Appointment, Status, WaitlistOffer
 
@@ -39,6 +40,9 @@ class Draft:
     appointment_id: int | None = None
     offer_id: int | None = None
     appointment_start: datetime | None = None
+
+
+INTAKE_PATH = "/portal/intake/"  # the patient's health questionnaire (patients/portal)
 
 
 def clinic_address() -> str:
@@ -203,6 +207,8 @@ def for_booking(appointment_id: int, *, series: bool = False) -> list[Draft]:
     drafts = []
     patient = appointment.patient
     if patient.email:
+        # Only the link: it leads to sign-in by e-mailed code, then to the questionnaire.
+        intake_url = _absolute(INTAKE_PATH) if intake.is_due(patient) else ""
         drafts.append(
             _draft(
                 Kind.BOOKED,
@@ -211,7 +217,7 @@ def for_booking(appointment_id: int, *, series: bool = False) -> list[Draft]:
                 (patient.full_name, patient.email),
                 _("Your appointment on %(when)s is booked") % {"when": first["when"]},
                 "booked_patient",
-                context | {"name": patient.first_name},
+                context | {"name": patient.first_name, "intake_url": intake_url},
                 appointment,
                 ics=_patient_ics(appointments, clinic, "REQUEST"),
                 ics_method="REQUEST",
