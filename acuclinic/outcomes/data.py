@@ -120,8 +120,26 @@ def _aware(value: Any) -> datetime:
     return value
 
 
+def _parser() -> Any:
+    """A datetime reader for the rows: SQLite's text is parsed once per distinct value (a
+    check-in score shares its appointment's start), PostgreSQL's values are aware already."""
+    if connection.vendor == "postgresql":
+        return lambda value: value
+    seen: dict[Any, datetime] = {}
+
+    def parse(value: Any) -> datetime:
+        found = seen.get(value)
+        if found is None:
+            found = seen[value] = _aware(value)
+        return found
+
+    return parse
+
+
 def _number(value: Any) -> Decimal | int | float:
     # SQLite gives int or float, PostgreSQL Decimal("7.00"); an integer score reads as one.
+    if type(value) is int:
+        return value
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else value
     if isinstance(value, float) and value.is_integer():
@@ -150,20 +168,26 @@ def episodes(patients: QuerySet[Patient] | Iterable[int]) -> dict[int, list[Epis
         .order_by("patient_id", "observed_at", "pk"),
         ("patient_id", "measure", "value", "observed_at", "source", "appointment_id"),
     )
+    parse = _parser()
     visits_of: dict[int, list[tuple[int, datetime, int]]] = defaultdict(list)
     for pk, patient_id, start, practitioner_id in appointments:
-        visits_of[patient_id].append((pk, _aware(start), practitioner_id))
+        visits_of[patient_id].append((pk, parse(start), practitioner_id))
     scores_of: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
     for row in scores:
         scores_of[row[0]].append(row)
     return {
-        patient_id: _episodes(patient_id, visits_of.get(patient_id, []), scores_of[patient_id])
+        patient_id: _episodes(
+            patient_id, visits_of.get(patient_id, []), scores_of[patient_id], parse
+        )
         for patient_id in {*visits_of, *scores_of}
     }
 
 
 def _episodes(
-    patient_id: int, visits: list[tuple[int, datetime, int]], scores: list[tuple[Any, ...]]
+    patient_id: int,
+    visits: list[tuple[int, datetime, int]],
+    scores: list[tuple[Any, ...]],
+    parse: Any = _aware,
 ) -> list[Episode]:
     # Split the visits into courses at gaps longer than EPISODE_GAP.
     courses: list[list[Visit]] = []
@@ -185,7 +209,7 @@ def _episodes(
     function: list[dict[str, list[Observation]]] = [defaultdict(list) for _ in range(count)]
     function_sources: list[dict[str, list[str]]] = [defaultdict(list) for _ in range(count)]
     for _patient, measure, value, observed_at, source, appointment_id in scores:
-        when = _aware(observed_at)
+        when = parse(observed_at)
         placed = where.get(appointment_id) if source in MOMENTS else None
         if placed is not None:
             index, visit = placed

@@ -20,7 +20,7 @@ Filters by treatment protocol, points used and herbs prescribed are hooks only
 filter given for one raises `FilterNotAvailable` rather than silently ignoring it.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -152,25 +152,88 @@ def _follow_ups(episode: Episode) -> list[datetime]:
     ]
 
 
+@dataclass(frozen=True)
+class Points:
+    """The scores a report reads from one course's pain series: the same answers as
+    responders.baseline, after_first_visit and end_of_course, read in one pass (a clinic
+    report reads hundreds of thousands of scores; test_report_points.py checks the two agree)."""
+
+    baseline: Observation | None
+    after_first_visit: Observation | None
+    end_of_course: Observation | None
+    first_response_visit: int | None  # the first visit whose check-in shows a response
+    later_check_in: bool  # a check-in score at visit 2 or later was given
+
+
+def points(observations: Sequence[Observation]) -> Points:
+    """`observations` in time order (as data.py gives them); blanks (value None) skipped."""
+    base = after = end = None
+    first_response = None
+    later = False
+    low = high = None
+    for o in observations:
+        value = o.value
+        if value is None:
+            continue
+        if low is None:
+            # The first score given: the baseline, unless asked after treatment had begun.
+            if o.moment is Moment.AFTER or (o.visit is not None and o.visit > 1):
+                break  # no baseline: nothing here can be compared with one
+            if o.when.tzinfo is None or o.when.utcoffset() is None:
+                raise ValueError(f"naive datetime {o.when!r}: give an aware one")
+            base = o
+            low = o.when + responders.END_OF_COURSE.earliest
+            high = o.when + responders.END_OF_COURSE.latest
+            continue
+        if low <= o.when <= high:
+            end = o
+        if o.moment is Moment.BEFORE and o.visit is not None and o.visit >= 2:
+            later = True
+            if after is None and o.visit == 2:
+                after = o
+            if first_response is None and response_of(base.value, value) in RESPONDED:
+                first_response = o.visit
+    if base is None:
+        # Without a baseline, "after the first visit" is still read (a page shows the score).
+        after = next(
+            (
+                o
+                for o in observations
+                if o.value is not None and o.visit == 2 and o.moment is Moment.BEFORE
+            ),
+            None,
+        )
+        later = any(
+            o.value is not None and o.moment is Moment.BEFORE and (o.visit or 0) >= 2
+            for o in observations
+        )
+    return Points(base, after, end, first_response, later)
+
+
+RESPONDED: Final = frozenset({Response.MODERATE, Response.SUBSTANTIAL})
+
+
+def response_of(baseline: object, current: object) -> Response | None:
+    """responders.nprs_response, with whole-number scores compared in integers (the usual
+    case, and many times faster than fractions); anything else goes to responders."""
+    if type(baseline) is int and type(current) is int:
+        if baseline == 0:
+            return None
+        gain = baseline - current
+        if gain < responders.NPRS_MIN_POINTS:
+            return Response.NONE
+        if gain * 100 >= responders.NPRS_SUBSTANTIAL_PERCENT * baseline:
+            return Response.SUBSTANTIAL
+        if gain * 100 >= responders.NPRS_MODERATE_PERCENT * baseline:
+            return Response.MODERATE
+        return Response.NONE
+    return responders.nprs_response(baseline, current)  # type: ignore[arg-type]
+
+
 def first_response_visit(episode: Episode) -> int | None:
     """The first visit whose check-in pain score is a response (at least 30% and 2 points
     better than the baseline); None when none is, or there is nothing to tell it by."""
-    base = responders.baseline(episode.pain)
-    if base is None:
-        return None
-    for o in episode.pain:
-        if o.moment is Moment.BEFORE and o.visit and o.visit >= 2 and o.value is not None:
-            level = responders.nprs_response(base.value, o.value)
-            if level is not None and level is not Response.NONE:
-                return o.visit
-    return None
-
-
-def _has_later_check_in(episode: Episode) -> bool:
-    return any(
-        o.moment is Moment.BEFORE and (o.visit or 0) >= 2 and o.value is not None
-        for o in episode.pain
-    )
+    return points(episode.pain).first_response_visit
 
 
 def build(
@@ -197,14 +260,15 @@ def build(
                 dropouts += 1
             elif not follow_ups:
                 too_early += 1
-        base = responders.baseline(episode.pain)
+        pain = points(episode.pain)
+        base = pain.baseline
         if base is not None:
             with_baseline += 1
         for figure_30, figure_50, point in (
-            (Figure.FIRST_30, Figure.FIRST_50, responders.after_first_visit(episode.pain)),
-            (Figure.END_30, Figure.END_50, responders.end_of_course(episode.pain)),
+            (Figure.FIRST_30, Figure.FIRST_50, pain.after_first_visit),
+            (Figure.END_30, Figure.END_50, pain.end_of_course),
         ):
-            level = None if base is None or point is None else _level(base, point)
+            level = None if base is None or point is None else response_of(base.value, point.value)
             if level is not None:
                 counts[figure_30][1] += 1
                 counts[figure_50][1] += 1
@@ -218,8 +282,8 @@ def build(
                 if level is not None:
                     counts[Figure.END_FUNCTION][1] += 1
                     counts[Figure.END_FUNCTION][0] += level is not Response.NONE
-        if base is not None and base.value and _has_later_check_in(episode):
-            responded.append(first_response_visit(episode))
+        if base is not None and base.value and pain.later_check_in:
+            responded.append(pain.first_response_visit)
     started = len(chosen)
     outcomes = tuple(
         Outcome(
@@ -243,10 +307,6 @@ def build(
         dropout_weeks=dropout_weeks,
         episodes=tuple(chosen),
     )
-
-
-def _level(base: Observation, point: Observation) -> Response | None:
-    return responders.nprs_response(base.value, point.value)
 
 
 # --- claim check ------------------------------------------------------------------------------
