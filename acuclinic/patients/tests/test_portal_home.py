@@ -81,6 +81,10 @@ def test_past_appointments_are_folded_and_another_patients_never_appear(
     from acuclinic.scheduling import links
 
     assert links.manage_path(others) not in html
+    # The manage links are signed tokens: a guessed or altered one is a 404, not a visit.
+    client = personas.client("patient_a")
+    assert client.get(f"/book/manage/{others.pk}/").status_code == 404
+    assert client.get(links.manage_path(others)[:-5] + "xxxx/").status_code == 404
     b = home(personas, "patient_b")
     assert [v.appointment for v in b.context["upcoming"]] == [others]
     assert b.context["past"] == []
