@@ -127,11 +127,15 @@ class EncryptingWriter:
     def write(self, data: bytes | bytearray | memoryview) -> int:
         if self._closed:
             raise ValueError("write to a closed backup")
-        self._buffer += data
-        # Strictly more than a chunk: what is left at close() is the last chunk.
-        while len(self._buffer) > self._chunk_size:
-            self._seal(bytes(self._buffer[: self._chunk_size]), last=False)
-            del self._buffer[: self._chunk_size]
+        view = memoryview(data).cast("B")
+        while view:
+            # A full chunk is sealed only once more data comes: what is held at close() is
+            # the last chunk. So at most one chunk is ever held here.
+            if len(self._buffer) == self._chunk_size:
+                self._seal(last=False)
+            take = self._chunk_size - len(self._buffer)
+            self._buffer += view[:take]
+            view = view[take:]
         return len(data)
 
     def flush(self) -> None:
@@ -139,13 +143,14 @@ class EncryptingWriter:
 
     def close(self) -> None:
         if not self._closed:
-            self._seal(bytes(self._buffer), last=True)
-            self._buffer = bytearray()
+            self._seal(last=True)
             self._closed = True
             self._out.flush()
 
-    def _seal(self, chunk: bytes, *, last: bool) -> None:
-        self._out.write(self._aead.encrypt(_nonce(self._index, last), chunk, self._header))
+    def _seal(self, *, last: bool) -> None:
+        sealed = self._aead.encrypt(_nonce(self._index, last), self._buffer, self._header)
+        self._buffer = bytearray()
+        self._out.write(sealed)
         self._index += 1
 
 
@@ -204,6 +209,8 @@ class DecryptingReader:
             self._next_chunk()
         data = bytes(self._plain[:size])
         self._plain = self._plain[size:]
+        if not self._plain:
+            self._plain = memoryview(b"")  # let the chunk go before the next is read
         return data
 
     def readinto(self, buffer: bytearray | memoryview) -> int:
@@ -222,7 +229,12 @@ class DecryptingReader:
             pass
 
     def _next_chunk(self) -> None:
-        block = self._pending + _read_exactly(self._source, self._block - len(self._pending))
+        block = bytearray(self._block)
+        held = len(self._pending)
+        block[:held] = self._pending
+        with memoryview(block) as view:
+            filled = held + _read_into(self._source, view[held:])
+        del block[filled:]
         self._pending = self._source.read(1)
         last = not self._pending
         if last and len(block) < TAG_BYTES:
@@ -248,12 +260,12 @@ class DecryptingReader:
         self._done = last
 
 
-def _read_exactly(source: BinaryIO, size: int) -> bytes:
-    parts = []
-    while size > 0:
-        part = source.read(size)
-        if not part:
+def _read_into(source: BinaryIO, buffer: memoryview) -> int:
+    """Fill `buffer` from `source` as far as it goes; how many bytes were read."""
+    filled = 0
+    while filled < len(buffer):
+        count = source.readinto(buffer[filled:])  # type: ignore[attr-defined]
+        if not count:
             break
-        parts.append(part)
-        size -= len(part)
-    return b"".join(parts)
+        filled += count
+    return filled
