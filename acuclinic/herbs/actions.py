@@ -205,6 +205,7 @@ def start_prescription(
         prescription.formula_code = formula.code
         lines = [(i.herb, Decimal(str(i.grams)), "") for i in formula.ingredients]
     elif previous is not None:
+        previous = Prescription.objects.get(pk=previous.pk)  # as stored, not as passed in
         prescription.started_from = StartedFrom.PREVIOUS
         prescription.previous = previous
         prescription.formula_code = previous.formula_code
@@ -225,7 +226,10 @@ def start_prescription(
 
 def _grams(value: object) -> Decimal:
     try:
-        grams = Decimal(str(value)).quantize(Decimal("0.01"))
+        grams = Decimal(str(value))
+        if not grams.is_finite():
+            raise ValueError
+        grams = grams.quantize(Decimal("0.01"))
     except Exception:
         raise PrescriptionRefused(_("Give the grams a day as a number.")) from None
     if not (MIN_GRAMS <= grams <= MAX_GRAMS):

@@ -7,11 +7,11 @@ installed: fonts-wqy-microhei, fonts-noto-cjk); without one the PDF is written i
 Loading a CJK font takes a second or two, so the PDF is built on demand, not ahead.
 """
 
+import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,6 @@ def _first(paths: Sequence[str]) -> Path | None:
     return next((Path(p) for p in paths if Path(p).is_file()), None)
 
 
-@cache
 def find_cjk_font() -> Path | None:
     configured = getattr(settings, "HERBS_CJK_FONT", None)
     if configured is not None:  # set, even to "": that font or none at all
@@ -47,7 +46,6 @@ def find_cjk_font() -> Path | None:
     return _first(CJK_CANDIDATES)
 
 
-@cache
 def find_text_font() -> Path | None:
     return _first(TEXT_CANDIDATES)
 
@@ -89,6 +87,7 @@ class _Pdf:
         if self.unicode:
             if not self.hanzi:  # no glyphs for characters: leave them out, not as boxes
                 value = "".join(ch for ch in value if not _is_cjk(ch))
+                value = re.sub(r" {2,}", " ", value).strip()
             return value
         return _ascii_marks(value)
 
