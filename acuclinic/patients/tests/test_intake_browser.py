@@ -145,7 +145,7 @@ def test_a_new_patient_fills_in_the_intake_on_a_phone(
     question(page, "pregnancy").get_by_text("None of these").tap()
     answer_no(page, *SAFETY)
     expect_saved(page)
-    expect(page.get_by_text("Please get medical help now")).to_have_count(0)
+    expect(page.get_by_role("alert")).to_have_count(0)
 
     # Everything survives a reload.
     page.reload()
@@ -186,6 +186,11 @@ def test_saddle_numbness_brings_the_emergency_advice_at_once(
     alert = page.get_by_role("alert").filter(has_text="Please get medical help now")
     expect(alert).to_be_visible()
     expect(alert).to_contain_text("Go to an emergency department now")
+    # however far down the page, the sticky bar points to it
+    bar = page.get_by_role("link", name="Please get medical help now: read our advice")
+    expect(bar).to_be_in_viewport()
+    bar.tap()
+    expect(alert).to_be_in_viewport()
     expect_saved(page)
     assert serious_violations(page) == []
     record = IntakeResponse.objects.get(patient=patient)
@@ -193,7 +198,8 @@ def test_saddle_numbness_brings_the_emergency_advice_at_once(
     assert "medical help" not in page.title().lower()
 
     question(page, "rf_saddle").get_by_text("No", exact=True).tap()
-    expect(page.get_by_text("Please get medical help now")).to_have_count(0)
+    expect(alert).to_have_count(0)
+    expect(bar).to_be_hidden()
 
 
 def test_answers_typed_after_the_session_ended_come_back_after_signing_in(

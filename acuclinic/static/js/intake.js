@@ -298,6 +298,16 @@
     });
   }
 
+  // The advice sits below the safety questions; a line in the sticky bar points to it at
+  // once, wherever the patient is on the page.
+  function showFlagBar(data) {
+    var advice = data.red_flag_advice || [];
+    form.querySelectorAll("[data-flag-bar]").forEach(function (line) {
+      var emergency = line.dataset.flagBar === "emergency";
+      line.hidden = emergency ? !data.emergency : data.emergency || advice.length === 0;
+    });
+  }
+
   function save() {
     window.clearTimeout(timer);
     timer = null;
@@ -331,6 +341,7 @@
           setStatus(text("saved"), "saved");
           showErrors(data.errors || {});
           if (typeof data.red_flag_html === "string") showFlags(data.red_flag_html);
+          showFlagBar(data);
         } else if (data.signed_out) {
           setStatus(text("signed-out"), "problem", { href: data.login_url, text: text("sign-in") });
         } else if (data.closed) {
@@ -388,7 +399,10 @@
   // --- on load -------------------------------------------------------------------------
 
   var quiet = document.querySelector("[data-red-flags]");
-  if (quiet) quiet.dataset.redFlags = "quiet";
+  if (quiet) {
+    quiet.dataset.redFlags = "quiet";
+    quiet.querySelectorAll("[role]").forEach(function (el) { el.removeAttribute("role"); });
+  }
   var copy = stored(key);
   if (copy && Array.isArray(copy.pairs)) {
     if (JSON.stringify(copy.pairs) === JSON.stringify(pairs())) {
