@@ -82,8 +82,13 @@ def test_red_flag_from_calendar_to_review(demo, live_server, browser) -> None:  
     # The front desk: the alert, but no way to the answers.
     desk = phone()
     sign_in(desk, live_server, staff("browser-front-desk", roles.Role.FRONT_DESK))
+    desk.goto(f"{live_server.url}/desk/")
+    expect(desk.get_by_role("heading", name="Red flags before upcoming visits")).to_be_visible()
+    expect(desk.get_by_role("link", name="Audit log")).to_have_count(0)  # the owner's
+    assert serious_violations(desk) == []
     desk.goto(week)
     expect(desk.locator(entry_link)).to_contain_text(ALERT)
+    assert serious_violations(desk) == []
     desk.locator(entry_link).click()
     expect(desk.get_by_role("heading", level=1)).to_contain_text("Perpetua Vale")
     expect(desk.get_by_text(ALERT)).to_be_visible()
