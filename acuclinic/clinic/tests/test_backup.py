@@ -528,3 +528,70 @@ def test_postgresql_backup_uses_pg_dump_custom_format(
         unpacked = unpack(DecryptingReader(raw, key), staging)
     assert (staging / "database" / "db.pgdump").read_bytes().startswith(b"PGDMP")
     assert unpacked.manifest["database"]["server_version"].startswith("PostgreSQL")
+
+
+def test_a_backup_taken_while_the_clinic_writes_is_one_moment(
+    transactional_db: None, clinic: Clinic, scratch: str, settings: Any, tmp_path: Path
+) -> None:
+    """Another connection keeps adding a patient and an audit entry together, in one
+    transaction each, while the backup runs: the backup holds whole pairs only, and its row
+    counts (which restore checks) are those of the very snapshot it stored."""
+    import threading
+
+    from django.db import connections, transaction
+
+    stop = threading.Event()
+    written = []
+
+    def write() -> None:
+        try:
+            for i in range(5000):  # bounded, whatever happens
+                if stop.is_set():
+                    break
+                with transaction.atomic():
+                    patient = Patient.objects.create(full_name=f"Walk-in {i}")
+                    audit.record(action=audit.Action.CREATE, record_type=Patient,
+                                 record_id=patient.pk, patient_id=patient.pk)  # fmt: skip
+                written.append(i)
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        while len(written) < 5 and writer.is_alive():
+            stop.wait(0.01)
+        before = len(written)
+        backup = make_backup(clinic)
+        during = len(written) - before
+    finally:
+        stop.set()
+        writer.join(timeout=30)
+    assert before >= 5 and during > 0, (before, during)  # the clinic wrote all along
+
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    settings.VAR_DIR = tmp_path / "restored-var"
+    out = quiet("restore", str(backup), "--key-file", str(clinic.key_file),
+                "--database-name", scratch)  # fmt: skip
+    assert "every count as in the backup" in out
+    rows = all_rows(scratch)
+    prefix = "" if connection.vendor == "sqlite" else "public."
+    name_at = _column("patients_patient", "full_name")
+    walk_ins = {
+        row[0] for row in rows[f"{prefix}patients_patient"] if row[name_at].startswith("Walk-in")
+    }
+    action_at = _column("clinic_auditentry", "action")
+    record_at = _column("clinic_auditentry", "record_id")
+    created = {
+        int(row[record_at])
+        for row in rows[f"{prefix}clinic_auditentry"]
+        if row[action_at] == "create"
+    }
+    assert walk_ins and walk_ins == created
+
+
+def _column(table: str, name: str = "record_id") -> int:
+    """The position of a column of clinic_auditentry, as SELECT * returns it."""
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table.split(".")[-1])
+    return [c.name for c in description].index(name)
