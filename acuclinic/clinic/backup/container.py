@@ -128,6 +128,7 @@ class EncryptingWriter:
         if self._closed:
             raise ValueError("write to a closed backup")
         view = memoryview(data).cast("B")
+        written = len(view)
         while view:
             # A full chunk is sealed only once more data comes: what is held at close() is
             # the last chunk. So at most one chunk is ever held here.
@@ -136,7 +137,7 @@ class EncryptingWriter:
             take = self._chunk_size - len(self._buffer)
             self._buffer += view[:take]
             view = view[take:]
-        return len(data)
+        return written
 
     def flush(self) -> None:
         self._out.flush()
