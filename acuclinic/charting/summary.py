@@ -25,6 +25,7 @@ class IntakeSummary:
     url: str
     chief_complaint: str = ""
     regions: list[str | Promise] = field(default_factory=list)
+    region_codes: list[str] = field(default_factory=list)
     worst: str | Promise = ""
     caution_labels: list[str | Promise] = field(default_factory=list)
     flags: list[red_flags.Flag] = field(default_factory=list)
@@ -55,6 +56,7 @@ def intake_summary(intake: IntakeResponse | None) -> IntakeSummary | None:
             region = body_regions.get(code) if isinstance(code, str) else None
             if region is not None:
                 summary.regions.append(region.label)
+                summary.region_codes.append(region.code)
         worst = body_regions.get(pain_map.get("worst") or "")
         summary.worst = worst.label if worst is not None else ""
     facts = cautions.facts_from_answers(definition, answers)

@@ -22,11 +22,12 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
+from acuclinic.patients import body_regions
 from acuclinic.patients import intake as intakes
 from acuclinic.patients.access import Purpose, access_patient, load
 from acuclinic.scheduling.models import Appointment
 
-from . import actions, cautions, points, summary, treatment
+from . import actions, cautions, chart, points, summary, treatment
 from .access import access_visit
 from .forms import (
     AcknowledgeForm,
@@ -182,6 +183,7 @@ def _render_visit(request: HttpRequest, visit: Visit, **forms: Any) -> HttpRespo
             if pulse.get(value)
         ],
         "signed": visit.is_signed,
+        "chart": _chart(needles, modalities, intake),
     }
     if visit.is_signed:
         context["amend_form"] = forms.get("amend_form") or AmendForm()
@@ -195,6 +197,17 @@ def _render_visit(request: HttpRequest, visit: Visit, **forms: Any) -> HttpRespo
         )
     status = 400 if forms else 200
     return render(request, "charting/visit.html", context, status=status)
+
+
+def _chart(needles: list[Any], modalities: list[Any], intake: Any) -> dict[str, Any]:
+    pain = intake.region_codes if intake is not None else []
+    treated = [m.area for m in modalities if m.area]
+    return {
+        "front": chart.figure(body_regions.FRONT, pain=pain, treated=treated),
+        "back": chart.figure(body_regions.BACK, pain=pain, treated=treated),
+        "marks": chart.marks(needles),
+        "viewbox": " ".join(str(n) for n in body_regions.VIEWBOX),
+    }
 
 
 def _refused(request: HttpRequest, visit: Visit, refused: object, anchor: str) -> HttpResponse:

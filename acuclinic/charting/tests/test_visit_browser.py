@@ -1,7 +1,7 @@
 """A practitioner's visit in a real browser: open the visit for an appointment, type "bl23" in
-the point picker and pick it bilateral with the keyboard, add cupping, record pain before and
-after, acknowledge the caution the intake calls for, sign; a later amendment shows the
-original beside the correction."""
+the point picker and pick it bilateral with the keyboard, add BL40 from the body chart, add
+cupping, record pain before and after, acknowledge the caution the intake calls for, sign; a
+later amendment shows the original beside the correction."""
 
 from collections.abc import Iterator
 
@@ -100,6 +100,17 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
     expect(row).to_contain_text("Bilateral")
     expect(row).to_contain_text("25 mm")
 
+    # Another point from the body chart: BL40 at the back of the knee, then its side.
+    page.get_by_role("link", name="Add BL40").first.click()
+    expect(picker).to_have_value("BL40")
+    expect(side).to_be_focused()
+    page.keyboard.press("b")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # in the depth field: submits
+    expect(page.get_by_text("BL40 is added.")).to_be_visible()
+    expect(row).to_have_count(2)
+    expect(page.locator("[data-needled=BL40]")).to_have_count(2)  # both sides on the chart
+
     # Cupping on the left lower back.
     page.get_by_label("Modality", exact=True).select_option("cupping")
     page.get_by_label("Type", exact=True).select_option("fixed")
@@ -133,7 +144,8 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
     visit = Visit.objects.get(appointment=appointment)
     assert visit.status == VisitStatus.SIGNED and visit.signed_by == user
     assert [(n.code, n.side, n.depth_mm, n.retention_min) for n in visit.needles.all()] == [
-        ("BL23", "bilateral", 25, 20)
+        ("BL23", "bilateral", 25, 20),
+        ("BL40", "bilateral", None, None),
     ]
     assert [(m.kind, m.cups) for m in visit.modalities.all()] == [("cupping", 4)]
     assert (visit.pain_before.source, visit.pain_before.value) == (Source.CHECK_IN, 7)

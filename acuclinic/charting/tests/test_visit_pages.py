@@ -172,6 +172,21 @@ def test_the_intake_beside_the_note(personas, visit, practitioner) -> None:  # t
     assert "Bleeding disorder or blood thinner" in page
 
 
+def test_the_body_chart(personas, visit, practitioner) -> None:  # type: ignore[no-untyped-def]
+    give_intake(personas.record_a)  # pain on the left lower back and the sacrum
+    request = request_as(personas.practitioner)
+    actions.add_needle(visit=visit, data={"code": "BL23", "side": "left"}, request=request)
+    actions.add_modality(
+        visit=visit,
+        data={"kind": "cupping", "method": "fixed", "area": "back.sacrum"},
+        request=request,
+    )
+    html = practitioner.get(url(visit)).content.decode()
+    assert html.count('data-needled="BL23"') == 1  # the left side only
+    assert 'data-chart-point="BL52"' in html  # points to add from the chart
+    assert html.count("is-pain") == 2 and "is-pain is-treated" in html  # the sacrum: both
+
+
 def test_signed_page_has_no_edit_forms(personas, visit, practitioner) -> None:  # type: ignore[no-untyped-def]
     actions.sign_visit(visit=visit, request=request_as(personas.practitioner))
     page = practitioner.get(url(visit)).content.decode()

@@ -1,7 +1,8 @@
 // The visit screen's point picker: type a code or a name, the server answers with matching
 // points (an HTML list of options), arrow keys move through them and Enter picks one (or the
-// first, when none is highlighted); then the focus moves on to the side. Without this script
-// the field still takes a typed code ("bl23", "UB 23") or a point's name.
+// first, when none is highlighted); then the focus moves on to the side. A point clicked on
+// the body chart is picked the same way. Without this script the field still takes a typed
+// code ("bl23", "UB 23") or a point's name.
 (function () {
   "use strict";
   var form = document.querySelector("[data-point-picker]");
@@ -108,5 +109,24 @@
 
   input.addEventListener("blur", function () {
     setTimeout(close, 150);
+  });
+
+  // The body chart: a point clicked there goes into the picker, ready for its side.
+  document.querySelectorAll("[data-chart-point]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      var code = link.getAttribute("data-chart-point");
+      input.value = code;
+      close();
+      if (side) {
+        if (link.getAttribute("data-midline") === "1") {
+          side.value = "midline";
+        } else if (side.value === "midline") {
+          side.value = "";
+        }
+        side.focus();
+      }
+      if (status) status.textContent = code;
+    });
   });
 })();
