@@ -5,6 +5,7 @@ the patient later. Times are UTC in ISO 8601. Files are listed, not embedded: th
 downloaded one by one through the documents view (each an audited read).
 """
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -19,9 +20,16 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _number(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 def export_patient(patient: Patient) -> dict[str, Any]:
     """The patient's record, family links, appointments (with staff notes and waitlist),
-    consent signatures and the list of documents, in a fixed number of queries."""
+    consent signatures, the list of documents, intakes (with any unfinished input of a
+    draft) and outcome scores, in a fixed number of queries."""
+    from acuclinic.outcomes.models import Score  # outcomes builds on patients
+
     record = {name: getattr(patient, name) for name in CONTACT_FIELDS + RECORD_FIELDS}
     record["date_of_birth"] = _iso(patient.date_of_birth)
     record["id"] = patient.pk
@@ -85,6 +93,31 @@ def export_patient(patient: Patient) -> dict[str, Any]:
         }
         for d in patient.documents.order_by("uploaded_at", "pk")
     ]
+    intakes = [
+        {
+            "questionnaire": i.questionnaire,
+            "version": i.version,
+            "status": i.status,
+            "answers": i.answers,
+            "unfinished_answers": i.invalid,
+            "red_flags": i.red_flags,
+            "started_at": _iso(i.started_at),
+            "updated_at": _iso(i.updated_at),
+            "submitted_at": _iso(i.submitted_at),
+        }
+        for i in patient.intakes.order_by("started_at", "pk")
+    ]
+    scores = [
+        {
+            "measure": s.measure,
+            "item": s.item,
+            "value": _number(s.value),
+            "observed_at": _iso(s.observed_at),
+            "source": s.source,
+            "note": s.note,
+        }
+        for s in Score.objects.filter(patient=patient).order_by("observed_at", "pk")
+    ]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -95,4 +128,6 @@ def export_patient(patient: Patient) -> dict[str, Any]:
         "waitlist": waitlist,
         "consents": consents,
         "documents": documents,
+        "intakes": intakes,
+        "scores": scores,
     }

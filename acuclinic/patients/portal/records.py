@@ -1,9 +1,8 @@
-"""What the patient's "My data" page hands over: the clinic's export (patients/export.py) with
-the intake answers and outcome scores it does not list yet, and the submitted intake as
-labelled lines for the printable summary (labels from the questionnaire version answered)."""
+"""What the patient's "My data" page hands over: the clinic's export (patients/export.py), and
+the submitted intake as labelled lines for the printable summary (labels from the
+questionnaire version answered)."""
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -25,47 +24,9 @@ from ..questionnaire import (
 )
 
 
-def _iso(value: Any) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _number(value: Decimal) -> int | float:
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def full_export(patient: Patient) -> dict[str, Any]:
-    """export_patient's data, plus intakes and scores when it does not carry them itself."""
-    from acuclinic.outcomes.models import Score  # outcomes builds on patients
-
-    data = export_patient(patient)
-    if "intakes" not in data:
-        data["intakes"] = [
-            {
-                "questionnaire": i.questionnaire,
-                "version": i.version,
-                "status": i.status,
-                "answers": i.answers,
-                "unfinished_answers": i.invalid,
-                "red_flags": i.red_flags,
-                "started_at": _iso(i.started_at),
-                "updated_at": _iso(i.updated_at),
-                "submitted_at": _iso(i.submitted_at),
-            }
-            for i in patient.intakes.order_by("started_at", "pk")
-        ]
-    if "scores" not in data:
-        data["scores"] = [
-            {
-                "measure": s.measure,
-                "item": s.item,
-                "value": _number(s.value),
-                "observed_at": _iso(s.observed_at),
-                "source": s.source,
-                "note": s.note,
-            }
-            for s in Score.objects.filter(patient=patient).order_by("observed_at", "pk")
-        ]
-    return data
+    """Everything the clinic holds about the patient (patients/export.py, the desk's export)."""
+    return export_patient(patient)
 
 
 @dataclass(frozen=True)

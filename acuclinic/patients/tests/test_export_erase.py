@@ -137,6 +137,25 @@ def test_export_query_count(
         assert client.get(export_url(full)).status_code == 200
 
 
+def test_export_holds_the_intake_and_the_scores(personas: Personas, full: Patient) -> None:
+    from acuclinic.patients import intake
+    from acuclinic.patients.tests.intake_answers import complete_answers
+
+    sent = intake.open_draft(full)
+    intake.save(sent, complete_answers(), submit=True)
+    draft = intake.open_draft(full)
+    intake.save(draft, {"pain_now": "eleven"}, submit=False)
+    data = json.loads(personas.client("owner").get(export_url(full)).content)
+    assert [i["status"] for i in data["intakes"]] == ["submitted", "draft"]
+    assert data["intakes"][0]["answers"]["chief_complaint"].startswith("Low back pain")
+    assert data["intakes"][1]["unfinished_answers"] == {"pain_now": "eleven"}
+    assert {(s["item"], s["value"], s["source"]) for s in data["scores"]} == {
+        ("now", 6, "intake"),
+        ("average", 5, "intake"),
+        ("worst", 8, "intake"),
+    }
+
+
 EXPORTS = {"practitioner": 200, "owner": 200, "front_desk": 403, "patient_a": 403,
            "patient_b": 403, "anonymous": "login", "inactive_staff": "login"}  # fmt: skip
 
