@@ -30,6 +30,7 @@ urlpatterns = [
     path("<int:visit_id>/cautions/", views.acknowledge, name="acknowledge"),
     path("<int:visit_id>/sign/", views.sign, name="sign"),
     path("<int:visit_id>/amend/", views.amend, name="amend"),
+    path("<int:visit_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("protocols/", protocol_views.protocol_list, name="protocols"),
     path("protocols/new/", protocol_views.protocol_new, name="protocol_new"),
     path("protocols/<int:protocol_id>/", protocol_views.protocol_edit, name="protocol_edit"),

@@ -21,13 +21,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from acuclinic.clinic import audit
+from acuclinic.clinic.models import ClinicSettings
 from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
 from acuclinic.patients import body_regions
 from acuclinic.patients import intake as intakes
 from acuclinic.patients.access import Purpose, access_patient, load
 from acuclinic.scheduling.models import Appointment
 
-from . import actions, cautions, chart, points, summary, treatment
+from . import actions, cautions, chart, pdf, points, summary, treatment
 from .access import access_visit
 from .forms import (
     AcknowledgeForm,
@@ -369,6 +371,37 @@ def amend(request: HttpRequest, visit_id: int) -> HttpResponse:
         return _refused(request, visit, refused, "amendments")
     messages.success(request, _("The amendment is added."))
     return redirect(visit_url(visit, "amendments"))
+
+
+@require_safe
+@staff_only
+def summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """The printable summary. Opening it is an export: audited as one, after the read."""
+    visit = access_visit(request, visit_id)
+    settings_ = ClinicSettings.for_request(request)
+    lines = list(settings_.address_lines)
+    if settings_.phone_display:
+        lines.append(settings_.phone_display)
+    body = pdf.visit_summary(
+        visit,
+        list(visit.needles.all()),
+        list(visit.modalities.all()),
+        list(visit.amendments.select_related("author")),
+        pdf.Clinic(name=settings_.name, lines=tuple(lines)),
+    )
+    audit.record(
+        action=audit.Action.EXPORT,
+        record_type=visit,
+        record_id=visit.pk,
+        patient_id=visit.patient_id,
+        request=request,
+        detail={"format": "pdf"},
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    # A number, not the patient's name: the file name ends up in download folders and logs.
+    response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- the point picker ---------------------------------------------------------------------

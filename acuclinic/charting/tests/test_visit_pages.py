@@ -323,3 +323,65 @@ def test_the_visit_screen_in_a_fixed_number_of_queries(personas, practitioner) -
     many = count(visit_with_history(800))
     assert many == few, (few, many)
     assert few <= 25, few
+
+
+def test_the_printable_summary(personas, visit, practitioner) -> None:  # type: ignore[no-untyped-def]
+    from acuclinic.herbs.tests.pdftext import text as pdf_text
+
+    request = request_as(personas.practitioner)
+    actions.save_note(
+        visit=visit,
+        fields={
+            "chief_complaint": "Low back ache",
+            "pattern": "kidney_yang_def",
+            "icd10_code": "M54.5",
+        },
+        request=request,
+    )
+    actions.add_needle(
+        visit=visit, data={"code": "BL23", "side": "bilateral", "depth_mm": 25}, request=request
+    )
+    actions.add_modality(
+        visit=visit,
+        data={"kind": "cupping", "method": "fixed", "area": "back.sacrum", "cups": 3},
+        request=request,
+    )
+    actions.record_pain(visit=visit, phase="before", value=7, request=request)
+    draft = pdf_text(practitioner.get(url(visit, "summary.pdf")[:-1]).content)
+    assert "DRAFT: not signed." in draft
+    actions.sign_visit(visit=visit, request=request)
+    actions.amend_visit(
+        visit=visit,
+        field="chief_complaint",
+        new_value="Low back ache, both sides",
+        reason="Side",
+        request=request,
+    )
+    before = AuditEntry.objects.count()
+    response = practitioner.get(f"/desk/visits/{visit.pk}/summary.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="visit-{visit.pk}.pdf"'
+    text = pdf_text(response.content)
+    for expected in (
+        "Juniper Halloway",
+        "Chief complaint: Low back ache",
+        "Kidney yang deficiency",
+        "M54.5",
+        "BL23",
+        "Bilateral, 25 mm",
+        "Cupping, Fixed (stationary), Base of the spine (sacrum)",
+        "before 7",
+        "Signed by Odile Fenwick",
+        "Was: Low back ache",
+        "Now: Low back ache, both sides",
+    ):
+        assert expected in text, expected
+    assert "DRAFT" not in text
+    actions_written = AuditEntry.objects.order_by("pk")[before:].values_list("action", "detail")
+    assert list(actions_written) == [
+        ("view", {"purpose": "clinical"}),
+        ("export", {"format": "pdf"}),
+    ]
+    assert (
+        personas.client("front_desk").get(f"/desk/visits/{visit.pk}/summary.pdf").status_code == 404
+    )

@@ -45,6 +45,7 @@ ROWS: dict[str, Route] = {
     "charting:walk_in": Route(RECORD, kwargs=patient_id),
     "charting:patient_visits": Route(RECORD, kwargs=patient_id),
     "charting:visit": Route(RECORD, kwargs=visit_id),
+    "charting:summary_pdf": Route(RECORD, kwargs=visit_id),
     "charting:point_search": Route(outcomes(front_desk=403), query="q=bl23"),
     "charting:save_note": Route(CHANGE, method="post", kwargs=missing_visit),
     "charting:add_point": Route(CHANGE, method="post", kwargs=missing_visit),
