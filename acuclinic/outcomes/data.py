@@ -31,7 +31,8 @@ from decimal import Decimal
 from typing import Any, Final
 
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, TextField
+from django.db.models.functions import Cast
 
 from acuclinic.outcomes import scoring
 from acuclinic.outcomes.models import PainItem, Score, Source
@@ -103,9 +104,17 @@ def patients_with_visits_between(
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _rows(queryset: QuerySet, fields: Iterable[str]) -> list[tuple[Any, ...]]:
+def _rows(
+    queryset: QuerySet, fields: Iterable[str], datetimes: Iterable[str] = ()
+) -> list[tuple[Any, ...]]:
     """The queryset's values as tuples, through the cursor (the ORM's per-value converters
-    would cost more than the query). Datetimes are made aware (SQLite gives naive UTC text)."""
+    would cost more than the query). On SQLite the `datetimes` come as their text (the
+    driver's own converter is a regular expression per value; `_parser` reads each distinct
+    text once)."""
+    if connection.vendor == "sqlite":
+        texts = {f"{name}_text": Cast(name, TextField()) for name in datetimes}
+        queryset = queryset.annotate(**texts)
+        fields = [f"{name}_text" if name in datetimes else name for name in fields]
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -161,12 +170,14 @@ def episodes(patients: QuerySet[Patient] | Iterable[int]) -> dict[int, list[Epis
             "patient_id", "start", "pk"
         ),
         ("pk", "patient_id", "start", "practitioner_id"),
+        datetimes=("start",),
     )
     scores = _rows(
         Score.objects.filter(patient_id__in=ids)
         .filter(Q(measure=scoring.NPRS.key, item__in=PAIN_ITEMS) | Q(measure__in=FUNCTION_MEASURES))
         .order_by("patient_id", "observed_at", "pk"),
         ("patient_id", "measure", "value", "observed_at", "source", "appointment_id"),
+        datetimes=("observed_at",),
     )
     parse = _parser()
     visits_of: dict[int, list[tuple[int, datetime, int]]] = defaultdict(list)

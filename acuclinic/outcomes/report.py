@@ -230,6 +230,22 @@ def response_of(baseline: object, current: object) -> Response | None:
     return responders.nprs_response(baseline, current)  # type: ignore[arg-type]
 
 
+FUNCTION_POINTS: Final = {"rmdq": responders.RMDQ_POINTS, "odi": responders.ODI_POINTS}
+
+
+def function_response_of(measure: str, baseline: object, current: object) -> Response | None:
+    """responders.response for RMDQ and ODI, whole numbers compared in integers."""
+    if type(baseline) is int and type(current) is int and measure in FUNCTION_POINTS:
+        if baseline == 0:
+            return None
+        gain = baseline - current
+        better = (
+            gain >= FUNCTION_POINTS[measure] or gain * 100 >= responders.FUNCTION_PERCENT * baseline
+        )
+        return Response.MODERATE if better else Response.NONE
+    return responders.response(measure, baseline, current)  # type: ignore[arg-type]
+
+
 def first_response_visit(episode: Episode) -> int | None:
     """The first visit whose check-in pain score is a response (at least 30% and 2 points
     better than the baseline); None when none is, or there is nothing to tell it by."""
@@ -278,7 +294,7 @@ def build(
             f_base = responders.baseline(episode.function)
             f_end = responders.end_of_course(episode.function)
             if f_base is not None and f_end is not None:
-                level = responders.response(episode.function_measure, f_base.value, f_end.value)
+                level = function_response_of(episode.function_measure, f_base.value, f_end.value)
                 if level is not None:
                     counts[Figure.END_FUNCTION][1] += 1
                     counts[Figure.END_FUNCTION][0] += level is not Response.NONE

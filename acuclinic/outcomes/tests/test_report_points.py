@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acuclinic.outcomes import responders
-from acuclinic.outcomes.report import points, response_of
+from acuclinic.outcomes.report import function_response_of, points, response_of
 from acuclinic.outcomes.responders import Moment, Observation, Response
 
 T0 = datetime(2031, 3, 3, 16, 0, tzinfo=UTC)
@@ -60,3 +60,14 @@ def test_response_of_matches_for_every_whole_number_pair() -> None:
 @given(values, values)
 def test_response_of_matches_for_decimals(before, after) -> None:  # type: ignore[no-untyped-def]
     assert response_of(before, after) == responders.nprs_response(before, after)
+
+
+def test_function_response_of_matches() -> None:
+    for measure, top in (("rmdq", 24), ("odi", 100)):
+        for before in range(top + 1):
+            for after in range(top + 1):
+                expected = responders.response(measure, before, after)
+                assert function_response_of(measure, before, after) == expected
+    assert function_response_of("rmdq", Decimal("12.5"), 8) == responders.response(
+        "rmdq", Decimal("12.5"), 8
+    )
