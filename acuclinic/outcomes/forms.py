@@ -44,7 +44,7 @@ class ReportForm(forms.Form):
         required=False,
     )
     figure = forms.ChoiceField(
-        label=_("feel"),
+        label=_("What it says about them"),
         choices=[("", "—"), *((f.value, label) for f, label in FIGURE_LABELS.items())],
         required=False,
     )
