@@ -15,6 +15,7 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.utils import formats
@@ -367,7 +368,9 @@ def _answer(question: Question, value: Any) -> Answer:
     if kind in (SINGLE_CHOICE, MULTIPLE_CHOICE):
         values = value if isinstance(value, list) else [value]
         names = [str(o.label) for o in question.options if o.value in values]
-        return Answer(label, items=names) if kind == MULTIPLE_CHOICE else Answer(label, names[0])
+        if kind == MULTIPLE_CHOICE:
+            return Answer(label, items=names)
+        return Answer(label, names[0] if names else str(value))
     if kind == SCALE:
         text = _("%(value)s out of %(max)s") % {"value": value, "max": question.maximum}
         return Answer(label, text)
@@ -378,6 +381,10 @@ def _answer(question: Question, value: Any) -> Answer:
         day = parse_date(value)
         if day is not None:
             return Answer(label, formats.date_format(day))
+        month = re.fullmatch(r"([0-9]{4})-([0-9]{2})", str(value))
+        if month and 1 <= int(month[2]) <= 12:
+            first = date(int(month[1]), int(month[2]), 1)
+            return Answer(label, formats.date_format(first, "YEAR_MONTH_FORMAT"))
         return Answer(label, str(value))
     if kind == DURATION:
         amount, unit = value.get("amount"), value.get("unit")

@@ -189,6 +189,7 @@ def test_sending_a_complete_intake_closes_it(personas: Personas) -> None:
     assert "Left lower back (hurts most)" in html and "Base of the spine (sacrum)" in html
     assert "6 out of 10" in html and "4 months" in html and "MRI scan" in html
     assert "Ibuprofen · 400 mg · as needed" in html
+    assert "January 2026" in html and "April 12, 1985" in html
     assert "cannot be changed here" in html
     assert title_of(html).startswith("Your questionnaire ·")
 
