@@ -19,6 +19,7 @@ from django.db.models import F, Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from acuclinic.charting.models import Visit
 from acuclinic.clinic import audit
@@ -377,16 +378,19 @@ def issue(*, prescription: Prescription, request: HttpRequest) -> Prescription:
         blocks = sum(1 for f in standing if f.severity is safety.Severity.BLOCK)
         if blocks:
             raise PrescriptionRefused(
-                _("Not issued: %(n)s finding blocks this prescription; change it first.")
-                % {"n": blocks}
-                if blocks == 1
-                else _("Not issued: %(n)s findings block this prescription; change it first.")
+                ngettext(
+                    "Not issued: %(n)s finding blocks this prescription; change it first.",
+                    "Not issued: %(n)s findings block this prescription; change it first.",
+                    blocks,
+                )
                 % {"n": blocks}
             )
         raise PrescriptionRefused(
-            _("Not issued: %(n)s finding still needs a recorded reason.") % {"n": len(standing)}
-            if len(standing) == 1
-            else _("Not issued: %(n)s findings still need a recorded reason.")
+            ngettext(
+                "Not issued: %(n)s finding still needs a recorded reason.",
+                "Not issued: %(n)s findings still need a recorded reason.",
+                len(standing),
+            )
             % {"n": len(standing)}
         )
     prescription.status = Status.ISSUED

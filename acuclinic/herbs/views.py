@@ -21,6 +21,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from acuclinic.charting.access import access_visit
@@ -139,10 +140,10 @@ def start(request: HttpRequest, visit_id: int) -> HttpResponse:
 # --- the writer ----------------------------------------------------------------------------
 
 SEVERITY_LABELS = {
-    safety.Severity.NOTE: _("Note"),
-    safety.Severity.WARNING: _("Warning"),
-    safety.Severity.NEEDS_REASON: _("Needs a reason"),
-    safety.Severity.BLOCK: _("Block"),
+    safety.Severity.NOTE: gettext_lazy("Note"),
+    safety.Severity.WARNING: gettext_lazy("Warning"),
+    safety.Severity.NEEDS_REASON: gettext_lazy("Needs a reason"),
+    safety.Severity.BLOCK: gettext_lazy("Block"),
 }
 
 

@@ -231,3 +231,30 @@ def test_the_visit_page_starts_one(visit, personas) -> None:  # type: ignore[no-
     prescription = Prescription.objects.get(visit=visit)
     assert response["Location"] == reverse("herbs:prescription", args=[prescription.pk])
     assert personas.client("front_desk").get(url).status_code == 404
+
+
+def _queries(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_queries_do_not_grow_with_the_herbs(prescription: Prescription, personas) -> None:  # type: ignore[no-untyped-def]
+    client = personas.client("practitioner")
+    url = _url("prescription", prescription)
+    before = _queries(client, url)
+    request = request_as(personas.practitioner)
+    for code in ("huang-qi", "bai-zhu", "chen-pi", "gui-zhi"):
+        actions.add_item(prescription=prescription, herb=code, grams=9, request=request)
+        HerbPrice.objects.create(herb=code, per_gram=Decimal("0.1"), currency="USD")
+    assert _queries(client, url) == before
+
+    stock_url = reverse("herbs:stock")
+    Stock.objects.create(herb="du-huo", grams_on_hand=10)
+    before = _queries(client, stock_url)
+    for code in ("huang-qi", "bai-zhu", "chen-pi", "gui-zhi"):
+        Stock.objects.create(herb=code, grams_on_hand=500)
+    assert _queries(client, stock_url) == before
