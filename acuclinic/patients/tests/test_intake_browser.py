@@ -240,3 +240,20 @@ def test_answers_typed_after_the_session_ended_come_back_after_signing_in(
         time.sleep(0.1)
     assert record.answers["chief_complaint"] == "Typed after the session ended."
     assert page.evaluate("Object.keys(localStorage)") == []
+
+
+def test_signing_out_forgets_an_unsent_copy_on_a_shared_phone(
+    patient: Patient, live_server: Any, phone: Page
+) -> None:
+    page = phone
+    sign_in_with_cookie(page, live_server, patient_account_for(EMAIL))
+    page.goto(f"{live_server.url}/portal/")
+    page.evaluate(
+        """() => {
+            localStorage.setItem("acuclinic-intake-999", '{"chief_complaint": "unsent"}');
+            localStorage.setItem("someone-elses-key", "kept");
+        }"""
+    )
+    page.get_by_role("button", name="Sign out").tap()
+    page.wait_for_url(re.compile(r"^(?!.*/portal/).*$"))
+    assert page.evaluate("Object.keys(localStorage)") == ["someone-elses-key"]
