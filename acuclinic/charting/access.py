@@ -11,6 +11,12 @@ from .models import Visit
 
 def access_visit(request: HttpRequest, visit_id: object) -> Visit:
     queryset = Visit.objects.select_related(
-        "patient", "practitioner", "appointment", "signed_by", "protocol"
+        "patient",
+        "practitioner",
+        "appointment",
+        "signed_by",
+        "protocol",
+        "pain_before",
+        "pain_after",
     )
     return load(request, queryset, visit_id, Purpose.CLINICAL, patient_path="patient")
