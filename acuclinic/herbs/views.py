@@ -163,7 +163,7 @@ def _render_writer(request: HttpRequest, prescription: Prescription, **forms: An
     for item in items:
         herb = materia.get(item.herb)
         form = forms.get(f"item_{item.pk}") or ChangeItemForm(
-            initial={"grams": item.grams, "preparation": item.preparation},
+            initial={"grams": f"{item.grams.normalize():f}", "preparation": item.preparation},
             prefix=f"item-{item.pk}",
         )
         rows.append(
