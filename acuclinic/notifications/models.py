@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     CANCELLED = "cancelled", _("appointment cancelled")
     REMINDER = "reminder", _("reminder")
     WAITLIST_OFFER = "waitlist_offer", _("waitlist offer")
+    RED_FLAG = "red_flag", _("red-flag notice")
 
 
 class Audience(models.TextChoices):

@@ -7,10 +7,10 @@ reviewed already, the patient has no visit ahead, or the practitioner has no e-m
 the outbox sends it once (dedupe key per intake and practitioner) and skips it if the visit
 moved or was cancelled before it went out.
 
-Hook (patients/intake.py, `save`, after the transaction when `submitted and severity`):
-    transaction.on_commit(lambda: red_flag_notice.notify.enqueue(intake.pk))
+Queued by patients/intake.py (`save`) once a submitted intake raises a flag, after commit.
 """
 
+import logging
 import re
 
 from django.conf import settings
@@ -27,10 +27,11 @@ from acuclinic.scheduling.models import Appointment
 from . import outbox
 from .compose import Draft
 from .formatting import when
-from .models import Audience
+from .models import Audience, Kind
 
-KIND = "red_flag"  # an OutgoingMessage kind (to be named in models.Kind)
+KIND = Kind.RED_FLAG
 TEMPLATE = "notifications/red_flag_staff"
+logger = logging.getLogger(__name__)
 
 
 def for_red_flag(intake_id: int) -> list[Draft]:
@@ -85,6 +86,15 @@ def for_red_flag(intake_id: int) -> list[Draft]:
             appointment_start=appointment.start,
         )
     ]
+
+
+def queue(intake_id: int) -> None:
+    """Queue the notice. Like appointments._queue: a queue problem must never reach the
+    patient who just sent the questionnaire (it has committed by now)."""
+    try:
+        notify.enqueue(intake_id)
+    except Exception:
+        logger.exception("could not queue the red-flag notice for intake %s", intake_id)
 
 
 @task()

@@ -143,6 +143,11 @@ def save(
             version=intake.version,
             **({"reason": "submitted"} if submitted else {}),
         )
+        if submitted and severity:
+            # The practitioner of the next visit hears of it (no clinical detail in the mail).
+            from acuclinic.notifications import red_flag_notice  # notifications builds on us
+
+            transaction.on_commit(lambda: red_flag_notice.queue(intake.pk))
     return Saved(result, flags, submitted)
 
 

@@ -88,3 +88,27 @@ def personas_free_request(django_user_model):  # type: ignore[no-untyped-def]
     request = RequestFactory().post("/")
     request.user = django_user_model.objects.get(username="demo")
     return request
+
+
+def test_sending_a_flagged_intake_queues_the_notice_by_itself(
+    smtp_server, book, patient, django_capture_on_commit_callbacks
+) -> None:
+    book(local("2027-04-12 09:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(patient, rf_fever=True)
+    assert len(smtp_server.to(LENA)) == 1
+    # A flag on a draft is for the desk's badge; the mail waits until the intake is sent.
+    other = intake.open_draft(patient)
+    with django_capture_on_commit_callbacks(execute=True):
+        intake.save(other, {"rf_saddle": True}, submit=False)
+    assert len(smtp_server.to(LENA)) == 1
+
+
+def test_sending_an_intake_without_a_flag_sends_no_notice(
+    smtp_server, book, patient, django_capture_on_commit_callbacks
+) -> None:
+    book(local("2027-04-12 09:00"))
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted(patient)
+    assert smtp_server.to(LENA) == []
+    assert not OutgoingMessage.objects.filter(kind="red_flag").exists()
