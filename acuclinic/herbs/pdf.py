@@ -74,7 +74,6 @@ class _Pdf:
             self.family = "text"
             if self.hanzi:
                 self.pdf.add_font("cjk", "", str(cjk))
-                self.pdf.add_font("cjk", "B", str(cjk))
                 self.pdf.set_fallback_fonts(["cjk"], exact_match=False)
         else:
             self.family = "helvetica"

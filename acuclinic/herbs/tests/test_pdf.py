@@ -119,3 +119,13 @@ def test_the_label_waits_for_issuing(prescription: Prescription, practitioner) -
     response = practitioner.get(reverse("herbs:label", args=[prescription.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert "Juniper Halloway" in _text(response.content)
+
+
+@needs_cjk
+def test_a_name_in_characters_prints(prescription: Prescription) -> None:
+    prescription.patient.full_name = "王小明"
+    items = list(prescription.items.all())
+    label = _text(pdf.label_pdf(prescription, items, CLINIC, cjk_font=CJK))  # a bold line
+    assert "王小明 · " in label
+    without = _text(pdf.label_pdf(prescription, items, CLINIC, cjk_font=None))
+    assert "王小明" not in without and "Dú Huó" in without
