@@ -4,7 +4,8 @@ Fonts: pinyin needs tone marks, so the text font is DejaVu Sans where it is inst
 fonts-dejavu-core), else the PDF core font Helvetica with the tone marks taken off. The herbs'
 characters need a CJK font (HERBS_CJK_FONT, else WenQuanYi Micro Hei or Noto Sans CJK where
 installed: fonts-wqy-microhei, fonts-noto-cjk); without one the PDF is written in pinyin only.
-Loading a CJK font takes a second or two, so the PDF is built on demand, not ahead.
+The CJK font is registered in one face only (bold text falls back to it): each face is a parse
+of the whole font file. A prescription with characters takes about 0.4 s to build.
 """
 
 import re
