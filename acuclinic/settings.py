@@ -415,3 +415,9 @@ LOGGING = {
 # `make bench` turns on a bare view, served by the same process, to compare pages against.
 BENCH_VIEWS = envbool("ACUCLINIC_BENCH", False)
 SERVE_MEDIA = envbool("SERVE_MEDIA", True)
+
+# Backups (manage.py backup / restore, docs/backups.md): where they go by default (None:
+# VAR_DIR/backups). The key file (ACUCLINIC_BACKUP_KEY_FILE) and pg_dump's folder
+# (ACUCLINIC_PG_BIN_DIR) are read by the commands themselves, so a key never sits in the
+# settings of a running web process.
+BACKUP_DIR = Path(d) if (d := os.environ.get("ACUCLINIC_BACKUP_DIR")) else None
