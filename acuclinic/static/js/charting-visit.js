@@ -69,7 +69,8 @@
       input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
       if (status) {
         var count = options().length;
-        status.textContent = count ? count + " " + (count === 1 ? "point" : "points") : "";
+        status.textContent = count === 1 ? status.getAttribute("data-one")
+          : count ? count + " " + status.getAttribute("data-many") : "";
       }
     });
   }
