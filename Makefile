@@ -34,7 +34,8 @@ run: demo
 	@echo "    staff desk      http://$(HOST):$(PORT)/desk/  (calendar: /desk/calendar/)"
 	@echo "    booking API     http://$(HOST):$(PORT)/api/docs"
 	@echo "    website editor  http://$(HOST):$(PORT)/cms/"
-	@echo "    demo staff sign-in: demo / $${DEMO_PASSWORD:-acuclinic-demo}"
+	@echo "    patient portal  http://$(HOST):$(PORT)/portal/  (sign-in by e-mailed code, printed below)"
+	@echo "    demo staff sign-in: demo (owner) or reception (front desk) / $${DEMO_PASSWORD:-acuclinic-demo}"
 	@echo
 	@trap 'kill 0' EXIT; \
 	{ $(PY) manage.py db_worker --interval 2 2>&1 | grep --line-buffered -vE 'state=(RUNNING|SUCCESSFUL)$$'; } & \
