@@ -385,6 +385,8 @@ def patient_erase(request: HttpRequest, patient_id: int) -> HttpResponse:
         "appointments": patient.appointments.count(),
         "documents": patient.documents.count(),
         "signatures": patient.signatures.count(),
+        "intakes": patient.intakes.count(),
+        "treatment_records": actions.treatment_records(patient),
     }
     context = {"patient": patient, "form": form, "counts": counts}
     return render(request, "desk/patients/erase.html", context)

@@ -9,6 +9,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.db import models, transaction
 from django.db.models import Q
 from django.http import HttpRequest
@@ -123,6 +124,7 @@ def merge_patients(*, keep: Patient, remove: Patient, request: HttpRequest) -> M
             raise PatientActionRefused(
                 _("Both records have their own portal sign-in; they cannot be merged here.")
             )
+        _settle_drafts(keep, remove)
         moved = _move_signatures(keep, remove) + _move_links(keep, remove)
         for relation in Patient._meta.related_objects:
             if relation.related_model in (ConsentSignature, PatientLink):
@@ -154,6 +156,25 @@ def merge_patients(*, keep: Patient, remove: Patient, request: HttpRequest) -> M
         _audit(audit.Action.MERGE, remove, removed_id, request, merged_into=keep.pk)
         remove.delete()
     return Merged(kept=keep, removed_id=removed_id, moved=moved, filled=filled)
+
+
+def _settle_drafts(keep: Patient, remove: Patient) -> None:
+    """A patient has one open draft per questionnaire (the database says so). When both
+    records have one, an empty draft of `remove` goes; two drafts with answers are not
+    mixed or dropped: the merge waits until the patient sends one."""
+    from .models import IntakeStatus
+
+    drafts = IntakeStatus.DRAFT
+    kept = set(keep.intakes.filter(status=drafts).values_list("questionnaire", flat=True))
+    for draft in remove.intakes.filter(status=drafts, questionnaire__in=kept):
+        if draft.answers or draft.invalid:
+            raise PatientActionRefused(
+                _(
+                    "Both records have a health questionnaire the patient has started and not "
+                    "sent. Ask the patient to send it (or finish one), then merge."
+                )
+            )
+        draft.delete()
 
 
 def _move_signatures(keep: Patient, remove: Patient) -> int:
@@ -203,6 +224,8 @@ class Erased:
     signatures: int
     links: int
     account_deleted: bool
+    intakes: int = 0
+    scores: int = 0
 
 
 def erase_patient(*, patient: Patient, request: HttpRequest) -> Erased:
@@ -217,8 +240,12 @@ def erase_patient(*, patient: Patient, request: HttpRequest) -> Erased:
     Kept: past and cancelled appointments (the clinic's schedule and accounts), attached to
     the same record id with only the placeholder name "Erased patient"; if there are none,
     the record itself is deleted. The audit trail stays whole, including this erasure.
+    Also removed: their intakes (answers, drafts) and outcome scores (diary, check-ins).
     Refused while the patient has an upcoming appointment: cancel it first (through the
-    calendar, which tells the patient and frees the time).
+    calendar, which tells the patient and frees the time). Refused too while there is a
+    treatment record (visit notes, herbal prescriptions): a clinic must keep those for the
+    years its jurisdiction sets, and a record with its patient's identity blanked out would
+    be a treatment record nobody can answer for. The page says so.
     """
     from acuclinic.scheduling.models import AppointmentEvent, Status  # scheduling builds on us
 
@@ -233,6 +260,16 @@ def erase_patient(*, patient: Patient, request: HttpRequest) -> Erased:
             raise PatientActionRefused(
                 _("This patient has upcoming appointments. Cancel them first, then erase.")
             )
+        if treatment_records(patient):
+            raise PatientActionRefused(
+                _(
+                    "This patient has treatment records (visit notes or herbal "
+                    "prescriptions). Those must be kept for the years the law sets, so the "
+                    "record cannot be erased."
+                )
+            )
+        intakes = patient.intakes.all().delete()[0]
+        scores = _scores_of(patient).delete()[0]
         files = list(patient.documents.values_list("file", flat=True))
         documents = patient.documents.all().delete()[0]
         signatures = patient.signatures.all().delete()[0]
@@ -269,7 +306,21 @@ def erase_patient(*, patient: Patient, request: HttpRequest) -> Erased:
         signatures=signatures,
         links=links,
         account_deleted=account_deleted,
+        intakes=intakes,
+        scores=scores,
     )
+
+
+def treatment_records(patient: Patient) -> int:
+    """Visits and herbal prescriptions: the clinical record a clinic must keep."""
+    return sum(
+        apps.get_model(label).objects.filter(patient=patient).count()
+        for label in ("charting.Visit", "herbs.Prescription")
+    )
+
+
+def _scores_of(patient: Patient) -> models.QuerySet:
+    return apps.get_model("outcomes.Score").objects.filter(patient=patient)
 
 
 def _blank_record(patient: Patient) -> None:

@@ -277,3 +277,40 @@ def test_erase_guessed_ids(personas: Personas) -> None:
     response = personas.client("owner").post("/desk/patients/999999/erase/",
                                              {"typed_name": "x", "confirm": "on"})  # fmt: skip
     assert response.status_code == 404
+
+
+def test_erase_takes_the_intakes_and_scores_too(personas: Personas, full: Patient) -> None:
+    from acuclinic.outcomes.models import Score
+    from acuclinic.patients import intake
+    from acuclinic.patients.tests.intake_answers import complete_answers
+
+    intake.save(intake.open_draft(full), complete_answers(), submit=True)
+    intake.save(intake.open_draft(full), {"chief_complaint": "a draft"}, submit=False)
+    assert full.intakes.count() == 2 and Score.objects.filter(patient=full).count() == 3
+    client = personas.client("owner")
+    assert "2 health questionnaires" in client.get(erase_url(full)).content.decode()
+    client.post(erase_url(full), {"typed_name": "Juniper Halloway", "confirm": "on"})
+    full.refresh_from_db()
+    assert full.erased_at is not None  # kept for its past appointments, but empty
+    assert not full.intakes.exists() and not Score.objects.filter(patient=full).exists()
+
+
+def test_erase_is_refused_while_there_are_treatment_records(
+    personas: Personas, full: Patient
+) -> None:
+    from django.test import RequestFactory
+
+    from acuclinic.charting import actions as charting
+
+    request = RequestFactory().post("/")
+    request.user = personas.practitioner
+    charting.start_visit(patient=full, request=request, practitioner=personas.practitioner_record)
+    client = personas.client("owner")
+    page = client.get(erase_url(full)).content.decode()
+    assert "This patient has treatment records" in page
+    refused = client.post(erase_url(full), {"typed_name": "Juniper Halloway", "confirm": "on"})
+    assert refused.status_code == 200
+    assert "must be kept for the years the law sets" in refused.content.decode()
+    full.refresh_from_db()
+    assert full.erased_at is None and full.full_name == "Juniper Halloway"
+    assert not AuditEntry.objects.filter(action=Action.ERASE).exists()

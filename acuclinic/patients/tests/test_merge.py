@@ -239,3 +239,32 @@ def test_who_may_merge(personas: Personas, pair, name: str) -> None:  # type: ig
         got = "login"
     assert got == MERGERS[name]
     assert Patient.objects.filter(pk=dupe.pk).exists() == (got != 302)
+
+
+def test_two_open_questionnaires(personas: Personas, pair) -> None:  # type: ignore[no-untyped-def]
+    """One open draft per patient: an empty one of the duplicate goes; two with answers wait
+    for the patient to send one (nothing they typed is dropped or mixed)."""
+    from acuclinic.patients import intake
+
+    keep, dupe = pair
+    intake.save(intake.open_draft(keep), {"chief_complaint": "kept's answers"}, submit=False)
+    empty = intake.open_draft(dupe)
+    merge_patients(keep=keep, remove=dupe, request=request_as(personas.owner))
+    assert not type(empty).objects.filter(pk=empty.pk).exists()
+    assert [i.answers for i in keep.intakes.all()] == [{"chief_complaint": "kept's answers"}]
+
+    other = Patient.objects.create(full_name="Imogen Faircloth", email="if@example.org")
+    intake.save(intake.open_draft(other), {"chief_complaint": "other's answers"}, submit=False)
+    with pytest.raises(PatientActionRefused, match="started and not sent"):
+        merge_patients(keep=keep, remove=other, request=request_as(personas.owner))
+    assert other.intakes.get().answers == {"chief_complaint": "other's answers"}
+    # Once the duplicate's questionnaire is sent, the merge goes through and keeps both.
+    intake.save(other.intakes.get(), _complete(), submit=True)
+    merge_patients(keep=keep, remove=other, request=request_as(personas.owner))
+    assert sorted(keep.intakes.values_list("status", flat=True)) == ["draft", "submitted"]
+
+
+def _complete():  # type: ignore[no-untyped-def]
+    from acuclinic.patients.tests.intake_answers import complete_answers
+
+    return complete_answers()
