@@ -50,33 +50,12 @@ def preview_policy() -> dict[str, list[str]]:
     return {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}
 
 
-# TEMPORARY, until the desk's templates follow the rule (no inline styles):
-# - htmx adds a <style> for its loading indicators (none are used) unless desk/base.html says
-#   <meta name="htmx-config" content='{"includeIndicatorStyles":false}'>; this hash allows that
-#   one exact text, nothing else;
-# - desk/calendar/calendar.html places appointments with style="--top: …" attributes; moved to
-#   data- attributes read by desk-calendar.js (element.style.setProperty is allowed), the
-#   style-src-attr line goes.
-HTMX_INDICATOR_STYLE = "'sha256-faU7yAF8NxuMTNEwVmBz+VcYeIoBQ2EMHW3WaVxCvnk='"
-DESK_PREFIX = "/desk/"
-DESK_CALENDAR_PREFIX = "/desk/calendar/"
-
-
-def desk_policy(path: str) -> dict[str, list[str]]:
-    policy = {**settings.SECURE_CSP, "style-src": [CSP.SELF, HTMX_INDICATOR_STYLE]}
-    if path.startswith(DESK_CALENDAR_PREFIX):
-        policy["style-src-attr"] = [CSP.UNSAFE_INLINE]
-    return policy
-
-
 def policy_for(path: str) -> dict[str, list[str]] | None:
     """The policy for `path` when it is not the default one."""
     if path.startswith(ADMIN_PREFIXES):
         return admin_policy()
     if path == EMBED_PAGE:
         return embed_page_policy()
-    if path.startswith(DESK_PREFIX):
-        return desk_policy(path)
     return None
 
 
