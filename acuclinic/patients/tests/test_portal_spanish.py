@@ -95,7 +95,7 @@ def test_the_intake_page_is_spanish_labels_and_questions(personas: Personas) -> 
     # from the catalogue.
     assert "¿Cuánto le duele en este momento?" in html
     assert "How much does it hurt right now?" not in html
-    assert "Guardar y continuar más tarde" in html and "¿Listo para enviar?" in html
+    assert "Guardar y continuar más tarde" in html and "¿Todo listo para enviar?" in html
     assert "Por favor, responda con sus propias palabras." in html
     for english in ("Save and continue later", "Ready to send?", "Sections of the questionnaire"):
         assert english not in html
