@@ -16,4 +16,5 @@ urlpatterns = [
     path("my-data/my-record.json", data_views.my_data_json, name="my_data_json"),
     path("my-data/summary/", data_views.my_data_summary, name="my_data_summary"),
     path("intake/", include("acuclinic.patients.portal.intake_urls")),
+    path("herbs/", include("acuclinic.herbs.portal_urls")),
 ]
