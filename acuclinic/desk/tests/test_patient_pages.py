@@ -103,6 +103,7 @@ def test_front_desk_sees_contact_details_only(personas: Personas) -> None:
     assert "(303) 555-0161" in page and "juniper@example.org" in page
     assert "Documents" not in page and "Consent" not in page
     assert "Upload a document" not in page and "Export" not in page and "Erase" not in page
+    assert "/desk/visits/" not in page and "/desk/outcomes/" not in page
     entry = AuditEntry.objects.get(action=Action.VIEW)
     assert entry.detail == {"purpose": "contact"} and entry.actor == personas.front_desk
 
@@ -113,6 +114,9 @@ def test_practitioner_sees_consent_and_documents(personas: Personas) -> None:
     assert "Consent to treatment" in page and "not signed yet" in page
     assert "No documents uploaded." in page and "Upload a document" in page
     assert "Erase" not in page
+    pk = personas.record_a.pk
+    assert f'href="/desk/visits/patient/{pk}/"' in page  # the clinical record, one click away
+    assert f'href="/desk/outcomes/patients/{pk}/"' in page
     assert AuditEntry.objects.get(action=Action.VIEW).detail == {"purpose": "clinical"}
     owner_page = personas.client("owner").get(url).content.decode()
     assert reverse("desk:patient_erase", args=[personas.record_a.pk]) in owner_page
