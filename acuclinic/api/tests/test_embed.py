@@ -56,8 +56,10 @@ def test_the_script_is_plain_javascript_with_no_dependencies() -> None:
 # --- in a browser ---------------------------------------------------------------------------
 
 
-def host_page(script_src: str, **attributes: str) -> str:
+def host_page(script_src: str, nonce: str = "", **attributes: str) -> str:
     extra = " ".join(f'data-acuclinic-{k}="{v}"' for k, v in attributes.items())
+    if nonce:
+        extra += f' nonce="{nonce}"'
     return f"""<!doctype html><html lang="en"><head><title>Our old site</title></head>
 <body><main><h1>Welcome to our old site</h1>
 <p>Book with us:</p>
@@ -66,7 +68,7 @@ def host_page(script_src: str, **attributes: str) -> str:
 
 
 @contextmanager
-def another_site(html: str) -> Iterator[str]:
+def another_site(html: str, headers: dict[str, str] | None = None) -> Iterator[str]:
     """The clinic's existing site: a separate server on another port, so another origin.
     (A real local server rather than a routed fake: Chromium keeps public pages away from
     loopback addresses, and this live server is on loopback.)"""
@@ -77,6 +79,8 @@ def another_site(html: str) -> Iterator[str]:
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(content)))
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(content)
 
@@ -146,3 +150,44 @@ def test_without_slots_only_the_button_and_no_request(demo, live_server, page) -
     )
     assert not [r for r in requests if "/api/" in r]
     expect(page.get_by_role("list")).to_have_count(0)
+
+
+# Reports each CSP violation in the host page to the test (the binding survives the policy).
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(event.effectiveDirective + " " + event.blockedURI);
+});
+"""
+
+
+@pytest.mark.browser
+def test_on_a_site_with_a_nonce_based_csp_the_button_is_styled(demo, live_server, page) -> None:
+    # A clinic's other site with a strict policy of its own: only scripts and styles carrying
+    # the page's nonce. The snippet's <style> takes the nonce of its own <script> tag.
+    nonce = "c25pcHBldC10ZXN0"
+    policy = (
+        f"default-src 'self'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; "
+        f"connect-src {live_server.url}; object-src 'none'; base-uri 'none'"
+    )
+    violations: list[str] = []
+    page.expose_binding("reportCspViolation", lambda _source, v: violations.append(v))
+    page.add_init_script(REPORT_VIOLATIONS)
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    script = f"{live_server.url}/static/js/embed.js"
+    html = host_page(script, nonce=nonce, slots="2")
+    with another_site(html, {"Content-Security-Policy": policy}) as url:
+        page.goto(url)
+        button = page.get_by_role("link", name="Book online")
+        expect(button).to_be_visible()
+        expect(page.get_by_role("list", name="Next free times:").get_by_role("link")).to_have_count(
+            2
+        )
+    # The snippet's own look (a refused <style> would leave a plain underlined link).
+    expect(button).to_have_css("background-color", "rgb(31, 95, 74)")
+    expect(button).to_have_css("color", "rgb(255, 255, 255)")
+    expect(button).to_have_css("text-decoration-line", "none")
+    expect(page.locator("style#acuclinic-embed-style")).to_have_count(1)
+    assert violations == []

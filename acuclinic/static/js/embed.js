@@ -16,6 +16,10 @@
   "use strict";
   var DONE = "data-acuclinic-ready";
   var STYLE_ID = "acuclinic-embed-style";
+  // A site with a nonce-based Content-Security-Policy gives our <script> tag its nonce: the
+  // <style> we add carries it too, or the policy refuses it. Read now: currentScript is null
+  // once this first run is over.
+  var NONCE = (document.currentScript && document.currentScript.nonce) || "";
   var CSS =
     ".acuclinic-embed{font:inherit;margin:.5rem 0}" +
     ".acuclinic-embed-button{display:inline-flex;align-items:center;padding:.6rem 1rem;min-height:44px;box-sizing:border-box;" +
@@ -37,10 +41,11 @@
     return origin + "/book/?" + query.toString();
   }
 
-  function addStyle() {
+  function addStyle(nonce) {
     if (document.getElementById(STYLE_ID)) return;
     var style = document.createElement("style");
     style.id = STYLE_ID;
+    if (nonce) style.nonce = nonce;
     style.textContent = CSS;
     (document.head || document.documentElement).appendChild(style);
   }
@@ -102,7 +107,7 @@
     var params = { service: service };
     if (practitioner) params.practitioner = practitioner;
 
-    addStyle();
+    addStyle(NONCE || script.nonce);
     var box = document.createElement("div");
     box.className = "acuclinic-embed";
     var button = document.createElement("a");
