@@ -197,6 +197,23 @@ def check_structure(definition: Definition) -> None:
         raise DefinitionError(key, "not an outcome questionnaire")
 
 
+def pair_errors(definition: Definition, answers: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Checks the engine cannot express: on the PSFS, each activity named is rated and each
+    rating has its activity (every question shows at once, so the form works without script)."""
+    from django.utils.translation import gettext
+
+    errors: dict[str, list[str]] = {}
+    if definition.key != PSFS.key:
+        return errors
+    for n in (1, 2, 3):
+        named, rated = f"activity_{n}" in answers, f"rating_{n}" in answers
+        if named and not rated:
+            errors[f"rating_{n}"] = [gettext("Please rate this activity.")]
+        elif rated and not named:
+            errors[f"activity_{n}"] = [gettext("Please name the activity you rated.")]
+    return errors
+
+
 # --- scoring -----------------------------------------------------------------------------------
 
 
@@ -262,3 +279,37 @@ def score(definition: Definition, answers: Mapping[str, Any]) -> list[ScoreValue
         if result.raw is not None:
             rows.append(ScoreValue("promis-pi-6a", "raw", Decimal(result.raw)))
     return rows
+
+
+# --- what a patient is asked today (reads the database) ---------------------------------------
+
+
+def function_key() -> str:
+    """The clinic's function questionnaire: `settings.OUTCOME_FUNCTION_MEASURE` ("rmdq" or
+    "odi"; RMDQ by default)."""
+    measure = getattr(settings, "OUTCOME_FUNCTION_MEASURE", "rmdq")
+    return ODI.key if measure == "odi" else RMDQ.key
+
+
+def due_for(patient_id: int, today: Any) -> "list[Any]":
+    """schedule.due for one patient: their attended visits and the days each questionnaire's
+    measure was scored (by any route: a paper form entered at the desk counts too)."""
+    from django.utils import timezone
+
+    from acuclinic.outcomes import schedule
+    from acuclinic.outcomes.models import Score
+    from acuclinic.scheduling.models import Appointment, Status
+
+    starts = Appointment.objects.filter(
+        patient_id=patient_id, status__in=(Status.ARRIVED, Status.COMPLETED)
+    ).values_list("start", flat=True)
+    visits = [timezone.localdate(start) for start in starts]
+    keys = (function_key(), PSFS.key, PGIC.key)
+    measures = {QUESTIONNAIRES[k].measure.key: k for k in keys}
+    answered: dict[str, list[Any]] = {k: [] for k in keys}
+    for measure, when in Score.objects.filter(
+        patient_id=patient_id, measure__in=list(measures)
+    ).values_list("measure", "observed_at"):
+        answered[measures[measure]].append(timezone.localdate(when))
+    offered = [k for k in keys if available(k)]
+    return schedule.due(visits, answered, today, keys=keys, offered=offered)

@@ -102,8 +102,13 @@ def test_psfs_scores_each_activity_and_the_mean_of_three() -> None:
     ]
     one = validate(d, {"activity_1": "Socks", "rating_1": 2}, final=True)
     assert one.ok and [(r.item, r.value) for r in oq.score(d, one.answers)] == [("1", 2)]
-    # A named activity must be rated.
+    # A named activity must be rated, and a rating needs its activity.
     assert "rating_1" in validate(d, {"activity_1": "Socks"}, final=True).errors
+    half = {"activity_1": "Socks", "rating_1": 2, "activity_2": "Stairs", "rating_3": 5}
+    assert set(oq.pair_errors(d, validate(d, half, final=True).answers)) == {
+        "rating_2",
+        "activity_3",
+    }
 
 
 def test_pgic_scores_one_to_seven() -> None:
