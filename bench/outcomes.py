@@ -4,12 +4,21 @@ questionnaires; the report page for a year of them, rendered in-process through 
 test client (middleware, view, two data queries, template, audit entry). Goal: under 500 ms,
 in a fixed number of queries. SQLite, and PostgreSQL when a server answers.
 
-Each database is a throwaway: a temporary var dir with a new SQLite file, or a database
+Two paths, side by side in one run: the page as served (one row per course from the stored
+course summaries, outcomes/summary.py) and the full computation it replaced (every score and
+visit of the period's patients, data.episodes + report.build), whose report must be equal.
+
+Each database is a throwaway: a temporary var dir with a SQLite file, or a database
 `acuclinic_outcomes_<pid>` created on the --postgres server and always dropped. The data is
-written in bulk by a child process (this script with --worker) so each run starts clean.
+written in bulk by a child process (this script with --worker). Writing it takes minutes, so
+it is cached (unless --no-cache): the SQLite file as var/bench/outcomes-<patients>-<visits>-
+s<seed>.sqlite3, and on PostgreSQL a template database acuclinic_outcomes_cache_<patients>_
+<visits>_s<seed> that each run's database is copied from. A cached copy is migrated (new
+migrations apply) and its summaries rebuilt (`rebuild_outcome_summaries`, timed) every run.
 
 Run: .venv/bin/python bench/outcomes.py [--patients 10000] [--visits 100000] [--runs 7]
          [--postgres postgres://postgres@127.0.0.1:5432/postgres] [--no-postgres] [--keep]
+         [--no-cache] [--full-runs 3]
 """
 
 import argparse
@@ -183,6 +192,43 @@ def load(patients: int, visits: int) -> dict[str, int]:
     return counts
 
 
+def measure_full(runs: int) -> dict[str, object]:
+    """The computation the page did before course summaries: candidates' scores and visits,
+    per-course lists, report.build. Returns its timings and checks it equals the page's."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from acuclinic.outcomes import views
+    from acuclinic.outcomes.report import Filters
+
+    filters = Filters(
+        start=datetime(2027, 1, 1, 7, tzinfo=UTC), end=datetime(2028, 1, 1, 7, tzinfo=UTC)
+    )
+    now = timezone.now()
+    times = []
+    queries = 0
+    full = fast = None
+    for _ in range(max(runs, 1)):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            full = views.build_full_report(filters, "back-pain", now)
+            times.append((time.perf_counter() - started) * 1000)
+        queries = len(captured)
+    fast = views.build_report(filters, "back-pain", now)
+    from dataclasses import replace
+
+    same = replace(full, episodes=()) == fast
+    if not same:
+        raise SystemExit(f"the two paths disagree:\nfull    {full}\nsummary {fast}")
+    return {
+        "full_median_ms": statistics.median(times),
+        "full_queries": queries,
+        "full_started": full.started,
+        "same_report": same,
+    }
+
+
 def measure(runs: int) -> dict[str, object]:
     from django.contrib.auth import get_user_model
     from django.db import connection
@@ -230,13 +276,34 @@ def worker(args: argparse.Namespace) -> None:
 
     call_command("migrate", "--noinput", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
+    from acuclinic.outcomes import summary
+    from acuclinic.outcomes.models import Score
+    from acuclinic.patients.models import Patient
+    from acuclinic.scheduling.models import Appointment
+
     started = time.perf_counter()
-    counts = load(args.patients, args.visits)
-    loaded = time.perf_counter() - started
+    if args.cached:
+        counts = {
+            "patients": Patient.objects.count(),
+            "appointments": Appointment.objects.count(),
+            "scores": Score.objects.count(),
+        }
+        loaded = "cached"
+    else:
+        counts = load(args.patients, args.visits)
+        loaded = round(time.perf_counter() - started, 1)
+    started = time.perf_counter()
+    summary.rebuild()  # bulk_create sends no signals: as after an upgrade
+    rebuilt = time.perf_counter() - started
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    result = {"vendor": connection.vendor, "load_s": round(loaded, 1), **counts}
+    result = {
+        "vendor": connection.vendor,
+        "load_s": loaded,
+        "rebuild_s": round(rebuilt, 1),
+        **counts,
+    }
     # As acuclinic/wsgi.py does once the app has loaded: what exists now is never collected,
     # so a request that makes many objects does not pay for full passes over all of Django.
     import gc
@@ -244,16 +311,18 @@ def worker(args: argparse.Namespace) -> None:
     gc.collect()
     gc.freeze()
     result.update(measure(args.runs))
+    result.update(measure_full(args.full_runs))
     print(json.dumps(result))
 
 
 # --- the parent: one child per database, then the table ------------------------------------
 
 
-def run_child(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object]:
+def run_child(args: argparse.Namespace, env: dict[str, str], cached: bool) -> dict[str, object]:
     command = [
         sys.executable, __file__, "--worker", "--patients", str(args.patients),
         "--visits", str(args.visits), "--runs", str(args.runs),
+        "--full-runs", str(args.full_runs), *(["--cached"] if cached else []),
     ]  # fmt: skip
     done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
@@ -263,11 +332,16 @@ def run_child(args: argparse.Namespace, env: dict[str, str]) -> dict[str, object
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def pg_admin(url: str, sql: str) -> None:
+def pg_admin(url: str, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
     import psycopg
 
     with psycopg.connect(url, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(sql)
+        cursor = conn.execute(sql, params or None)
+        return cursor.fetchall() if cursor.description else []
+
+
+def cache_name(args: argparse.Namespace) -> str:
+    return f"outcomes-{args.patients}-{args.visits}-s{SEED}"
 
 
 def main() -> int:
@@ -278,8 +352,12 @@ def main() -> int:
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--no-cache", action="store_true", help="write the data set afresh")
+    parser.add_argument("--full-runs", type=int, default=3, help="runs of the full path")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
-    args = parser.parse_args()
+    parser.add_argument("--cached", action="store_true", help=argparse.SUPPRESS)
+    # `make bench BENCH_ARGS=...` passes the other benches' options too: ignored here.
+    args, _others = parser.parse_known_args()
     if args.worker:
         worker(args)
         return 0
@@ -290,23 +368,42 @@ def main() -> int:
     try:
         var_dir = workdir / "var"
         var_dir.mkdir()
-        sqlite_url = f"sqlite:///{workdir / 'outcomes.sqlite3'}"
+        db_file = workdir / "outcomes.sqlite3"
+        cached_file = REPO / "var" / "bench" / f"{cache_name(args)}.sqlite3"
+        use_cache = not args.no_cache and cached_file.exists()
+        if use_cache:
+            shutil.copyfile(cached_file, db_file)
         print(
-            f"outcomes report: {args.patients:,} patients, {args.visits:,} visits ...", flush=True
+            f"outcomes report: {args.patients:,} patients, {args.visits:,} visits "
+            f"({'cached data set' if use_cache else 'writing the data set: minutes'}) ...",
+            flush=True,
         )
-        results.append(run_child(args, env_for(var_dir, sqlite_url)))
+        results.append(run_child(args, env_for(var_dir, f"sqlite:///{db_file}"), use_cache))
+        if not args.no_cache and not use_cache:
+            cached_file.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(db_file, cached_file)
         if not args.no_postgres:
             name = f"acuclinic_outcomes_{os.getpid()}"
+            template = "acuclinic_" + cache_name(args).replace("-", "_")
             base = args.postgres.rsplit("/", 1)[0]
             try:
-                pg_admin(args.postgres, f'CREATE DATABASE "{name}"')
+                have = pg_admin(
+                    args.postgres, "SELECT 1 FROM pg_database WHERE datname = %s", (template,)
+                )
+                pg_cached = bool(have) and not args.no_cache
+                copy = f' TEMPLATE "{template}"' if pg_cached else ""
+                pg_admin(args.postgres, f'CREATE DATABASE "{name}"{copy}')
             except Exception as exc:  # whatever the reason: say so, keep the SQLite figure
                 notes.append(f"PostgreSQL not run: {type(exc).__name__}: {exc}")
             else:
                 try:
                     pg_var = workdir / "var-pg"
                     pg_var.mkdir()
-                    results.append(run_child(args, env_for(pg_var, f"{base}/{name}")))
+                    url = f"{base}/{name}"
+                    results.append(run_child(args, env_for(pg_var, url), pg_cached))
+                    if not args.no_cache and not pg_cached:
+                        pg_admin(args.postgres, f'DROP DATABASE IF EXISTS "{template}"')
+                        pg_admin(args.postgres, f'CREATE DATABASE "{template}" TEMPLATE "{name}"')
                 finally:
                     pg_admin(args.postgres, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     finally:
@@ -317,7 +414,8 @@ def main() -> int:
 
     header = (
         f"{'database':<10} {'patients':>8} {'visits':>8} {'scores':>8} {'started':>8} "
-        f"{'median ms':>9} {'min ms':>7} {'max ms':>7} {'queries':>7} {'load s':>6}  goal"
+        f"{'median ms':>9} {'min ms':>7} {'max ms':>7} {'queries':>7} "
+        f"{'full ms':>8} {'full q':>6} {'load s':>6} {'rebuild s':>9}  goal"
     )
     print(header)
     print("-" * len(header))
@@ -328,9 +426,13 @@ def main() -> int:
         print(
             f"{r['vendor']:<10} {r['patients']:>8,} {r['appointments']:>8,} {r['scores']:>8,} "
             f"{r['started'] or 0:>8,} {r['median_ms']:>9.1f} {r['min_ms']:>7.1f} "
-            f"{r['max_ms']:>7.1f} {r['queries']:>7} {r['load_s']:>6}  "
+            f"{r['max_ms']:>7.1f} {r['queries']:>7} {r['full_median_ms']:>8.1f} "
+            f"{r['full_queries']:>6} {r['load_s']:>6} {r['rebuild_s']:>9}  "
             f"{'ok' if ok else 'FAIL'} (<= {GOAL_MS} ms)"
         )
+    print("median/min/max ms, queries: the page as served (course summaries); full ms, full q:")
+    print("the full computation it replaced (data.episodes + report.build), same report.")
+    print(f"load average: {' '.join(os.getloadavg().__str__().strip('()').split(', '))}")
     for note in notes:
         print(note)
     (REPO / "bench" / "results").mkdir(exist_ok=True)

@@ -71,3 +71,37 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.value} ({self.get_source_display()})"
+
+
+class CourseSummary(models.Model):
+    """What the clinic report needs from one course of treatment (data.Episode), computed by
+    summary.py from the scores and attended visits. A derived cache, never edited by hand:
+    rewritten for one patient whenever a score or an appointment of theirs changes (signals in
+    apps.py), or for everyone by `manage.py rebuild_outcome_summaries`. Levels are
+    responders.Response values ("none", "moderate", "substantial"); "" when missing.
+    Who counts as a back-pain patient (intake submitted, not erased) is read at report time."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
+    number = models.PositiveIntegerField()  # the patient's first course is 1
+    start = models.DateTimeField()  # the first attended visit's start
+    practitioner_id = models.BigIntegerField(null=True)  # who saw the patient at visit 1
+    visits = models.PositiveIntegerField()
+    first_follow_up = models.DateTimeField(null=True)  # earliest follow-up score (report.py)
+    has_baseline = models.BooleanField()
+    first_level = models.CharField(max_length=16, blank=True)  # pain, after the first visit
+    end_level = models.CharField(max_length=16, blank=True)  # pain, end of course
+    function_level = models.CharField(max_length=16, blank=True)  # RMDQ/ODI, end of course
+    counts_to_respond = models.BooleanField()  # baseline above 0 and a later check-in given
+    first_response_visit = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["patient", "number"], name="course_summary_unique")
+        ]
+        indexes = [
+            models.Index(fields=["start"], name="course_summary_start"),
+            models.Index(fields=["practitioner_id", "start"], name="course_summary_pract"),
+        ]
+
+    def __str__(self) -> str:
+        return f"course {self.number} of patient {self.patient_id}"

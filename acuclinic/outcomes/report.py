@@ -325,6 +325,129 @@ def build(
     )
 
 
+# --- from stored summaries -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CourseFacts:
+    """All build() reads from one course, computed once (summary.py stores them per course so
+    a clinic report reads one row per course instead of every score). Levels are None when the
+    figure is missing for the course."""
+
+    start: datetime
+    practitioner_id: int | None
+    visits: int
+    first_follow_up: datetime | None
+    has_baseline: bool
+    first_level: Response | None
+    end_level: Response | None
+    function_level: Response | None
+    counts_to_respond: bool
+    first_response_visit: int | None
+
+
+def facts(episode: Episode) -> CourseFacts | None:
+    """The course's facts, exactly as build() reads them; None for a course without visits."""
+    first = episode.start
+    if first is None:
+        return None
+    follow_ups = _follow_ups(episode)
+    pain = points(episode.pain)
+    base = pain.baseline
+    levels = []
+    for point in (pain.after_first_visit, pain.end_of_course):
+        levels.append(
+            None if base is None or point is None else response_of(base.value, point.value)
+        )
+    function_level = None
+    if episode.function_measure is not None:
+        f_base = responders.baseline(episode.function)
+        f_end = responders.end_of_course(episode.function)
+        if f_base is not None and f_end is not None:
+            function_level = function_response_of(
+                episode.function_measure, f_base.value, f_end.value
+            )
+    return CourseFacts(
+        start=first,
+        practitioner_id=episode.practitioner_id,
+        visits=len(episode.visits),
+        first_follow_up=min(follow_ups) if follow_ups else None,
+        has_baseline=base is not None,
+        first_level=levels[0],
+        end_level=levels[1],
+        function_level=function_level,
+        counts_to_respond=bool(base is not None and base.value and pain.later_check_in),
+        first_response_visit=pain.first_response_visit,
+    )
+
+
+def build_from_facts(
+    courses: Iterable[CourseFacts],
+    filters: Filters,
+    *,
+    now: datetime,
+    dropout_weeks: int = DROPOUT_WEEKS,
+) -> Report:
+    """build(), from each course's facts: the same report (test_summary.py checks it on
+    random clinics). `courses` may be pre-filtered (the database does it); the period and
+    practitioner are applied again here so the rule lives in one place."""
+    counts = {figure: [0, 0] for figure in Figure}  # [n, N]
+    started = with_baseline = followed_up = dropouts = too_early = visits = 0
+    responded: list[int | None] = []
+    window = timedelta(weeks=dropout_weeks)
+    wanted = filters.practitioner_id
+    for c in courses:
+        if not filters.start <= c.start < filters.end:
+            continue
+        if wanted is not None and c.practitioner_id != wanted:
+            continue
+        started += 1
+        visits += c.visits
+        if c.first_follow_up is not None:
+            followed_up += 1
+        if c.first_follow_up is None or c.first_follow_up > c.start + window:
+            if now >= c.start + window:
+                dropouts += 1
+            elif c.first_follow_up is None:
+                too_early += 1
+        with_baseline += c.has_baseline
+        for figure_30, figure_50, level in (
+            (Figure.FIRST_30, Figure.FIRST_50, c.first_level),
+            (Figure.END_30, Figure.END_50, c.end_level),
+        ):
+            if level is not None:
+                counts[figure_30][1] += 1
+                counts[figure_50][1] += 1
+                counts[figure_30][0] += level is not Response.NONE
+                counts[figure_50][0] += level is Response.SUBSTANTIAL
+        if c.function_level is not None:
+            counts[Figure.END_FUNCTION][1] += 1
+            counts[Figure.END_FUNCTION][0] += c.function_level is not Response.NONE
+        if c.counts_to_respond:
+            responded.append(c.first_response_visit)
+    outcomes = tuple(
+        Outcome(
+            figure=figure,
+            label=FIGURE_LABELS[figure],
+            rate=stats.rate(n, total),
+            missing=started - total,
+        )
+        for figure, (n, total) in counts.items()
+    )
+    return Report(
+        filters=filters,
+        started=started,
+        with_baseline=with_baseline,
+        followed_up=followed_up,
+        dropouts=dropouts,
+        too_early=too_early,
+        visits=visits,
+        outcomes=outcomes,
+        visits_to_respond=stats.visits_to_respond(responded),
+        dropout_weeks=dropout_weeks,
+    )
+
+
 # --- claim check ------------------------------------------------------------------------------
 
 

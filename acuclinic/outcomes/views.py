@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from acuclinic.clinic import audit
 from acuclinic.clinic.roles import CLINICAL_ROLES, role_of
-from acuclinic.outcomes import data, export, published, report
+from acuclinic.outcomes import data, export, published, report, summary
 from acuclinic.outcomes.forms import report_form
 from acuclinic.outcomes.trajectory import trajectory_context
 from acuclinic.patients.access import Purpose, access_patient
@@ -43,7 +43,13 @@ def clinical_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 def build_report(filters: report.Filters, condition: str, now: datetime) -> report.Report:
-    """Read the period's candidates (two queries) and count them."""
+    """The report from the stored course summaries (one query; summary.py)."""
+    return summary.build_report(filters, condition, now)
+
+
+def build_full_report(filters: report.Filters, condition: str, now: datetime) -> report.Report:
+    """Read the period's candidates' scores and visits (two queries) and count them: the
+    reference computation, and the one that keeps each course (for the CSV export)."""
     candidates = data.patients_with_visits_between(
         data.back_pain_patients(condition), filters.start, filters.end
     )
@@ -94,7 +100,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         context = {"form": form, "publications": [], "guidelines": ()}
         return render(request, "outcomes/report.html", context, status=400)
-    result = build_report(form.filters(), form.cleaned_data["condition"], timezone.now())
+    result = build_full_report(form.filters(), form.cleaned_data["condition"], timezone.now())
     text, _rows = export.to_csv(result.episodes)
     audit.record(
         action=audit.Action.EXPORT,
