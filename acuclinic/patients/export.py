@@ -1,13 +1,16 @@
 """Everything the clinic holds about one patient, as JSON (issue 4 E: the right of access).
 
-`export_patient` is plain data in, plain data out, so the portal can offer the same file to
-the patient later. Times are UTC in ISO 8601. Files are listed, not embedded: they are
+`export_patient` is plain data in, plain data out: the desk's export and the patient's own
+"My data" download are the same file, clinical record (visits, prescriptions) included. Times are UTC in ISO 8601. Files are listed, not embedded: they are
 downloaded one by one through the documents view (each an audited read).
 """
 
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
+from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from .models import CONTACT_FIELDS, RECORD_FIELDS, Patient
@@ -130,4 +133,86 @@ def export_patient(patient: Patient) -> dict[str, Any]:
         "documents": documents,
         "intakes": intakes,
         "scores": scores,
+        "visits": _records(patient, "charting.Visit"),
+        "prescriptions": _records(patient, "herbs.Prescription"),
     }
+
+
+# --- the clinical record: visits and prescriptions ------------------------------------------
+# Written generically over the models' fields, so a field charting or herbs adds later is in
+# the patient's copy without a change here (the right of access covers the whole record).
+
+
+def _value(field: models.Field, obj: models.Model) -> Any:
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        if related is None:
+            return None
+        if hasattr(related, "get_username"):
+            return related.get_username()
+        # A name where the record has one (practitioner, protocol); else its id, never str(),
+        # which may walk further relations.
+        return getattr(related, "name", None) or related.pk
+    value = getattr(obj, field.attname)
+    if isinstance(value, Decimal):
+        return _number(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if field.choices and value not in (None, ""):
+        return {"value": value, "label": str(getattr(obj, f"get_{field.name}_display")())}
+    return value
+
+
+_SKIP = {"id", "patient"}
+
+
+def _children(model: type[models.Model]) -> list[Any]:
+    """The reverse relations whose rows belong to one record (points, amendments, items)."""
+    return [
+        r
+        for r in model._meta.related_objects
+        if (r.one_to_many or r.one_to_one)
+        and r.related_model._meta.app_label == model._meta.app_label
+        and r.get_accessor_name()
+        and not r.get_accessor_name().endswith("+")
+    ]
+
+
+def _row(obj: models.Model, parent_field: str = "") -> dict[str, Any]:
+    row = {
+        f.name: _value(f, obj)
+        for f in obj._meta.concrete_fields
+        if f.name not in _SKIP and f.name != parent_field
+    }
+    for relation in _children(type(obj)):
+        accessor = relation.get_accessor_name()
+        if relation.one_to_one:
+            child = getattr(obj, accessor, None)
+            row[accessor] = _row(child, relation.field.name) if child is not None else None
+        else:
+            row[accessor] = [_row(c, relation.field.name) for c in getattr(obj, accessor).all()]
+    return row
+
+
+def _child_rows(relation: Any) -> models.QuerySet:
+    model = relation.related_model
+    fks = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.is_relation and f.name != relation.field.name
+    ]
+    rows = model.objects.order_by("pk")
+    return rows.select_related(*fks) if fks else rows
+
+
+def _records(patient: Patient, label: str) -> list[dict[str, Any]]:
+    model = apps.get_model(label)
+    related = [f.name for f in model._meta.concrete_fields if f.is_relation and f.name not in _SKIP]
+    prefetch = [Prefetch(r.get_accessor_name(), queryset=_child_rows(r)) for r in _children(model)]
+    queryset = (
+        model.objects.filter(patient=patient)
+        .select_related(*related)
+        .prefetch_related(*prefetch)
+        .order_by("pk")
+    )
+    return [_row(obj) for obj in queryset]

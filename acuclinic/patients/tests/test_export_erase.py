@@ -314,3 +314,41 @@ def test_erase_is_refused_while_there_are_treatment_records(
     full.refresh_from_db()
     assert full.erased_at is None and full.full_name == "Juniper Halloway"
     assert not AuditEntry.objects.filter(action=Action.ERASE).exists()
+
+
+def test_export_holds_the_visits_and_prescriptions(
+    personas: Personas, full: Patient, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    """The patient's copy of the clinical record: notes, points, amendments, formulas."""
+    from django.test import RequestFactory
+
+    from acuclinic.charting import actions as charting
+    from acuclinic.herbs import actions as herbs
+
+    request = RequestFactory().post("/")
+    request.user = personas.practitioner
+
+    def visit_with_a_prescription(note: str) -> None:
+        visit = charting.start_visit(
+            patient=full, request=request, practitioner=personas.practitioner_record
+        )
+        charting.save_note(visit=visit, fields={"chief_complaint": note}, request=request)
+        charting.add_needle(
+            visit=visit, data={"code": "BL23", "side": "bilateral"}, request=request
+        )
+        prescription = herbs.start_prescription(visit=visit, request=request)
+        herbs.add_item(prescription=prescription, herb="du-huo", grams="9", request=request)
+
+    visit_with_a_prescription("Low back ache after gardening.")
+    client = personas.client("owner")
+    data = json.loads(client.get(export_url(full)).content)
+    (visit,) = data["visits"]
+    assert visit["chief_complaint"] == "Low back ache after gardening."
+    assert [(n["code"], n["side"]["value"]) for n in visit["needles"]] == [("BL23", "bilateral")]
+    assert visit["practitioner"] == "Odile Fenwick"
+    (prescription,) = data["prescriptions"]
+    assert [(i["herb"], i["grams"]) for i in prescription["items"]] == [("du-huo", 9)]
+    for _ in range(3):
+        visit_with_a_prescription("Another visit.")
+    with django_assert_max_num_queries(40):  # the same with four visits as with one
+        assert len(json.loads(client.get(export_url(full)).content)["visits"]) == 4
