@@ -43,6 +43,19 @@ def drafts_for(patient: Patient, today: date) -> list[Draft]:
     due_dates = sorted({d.point.due for d in oq.due_for(patient.pk, today)})
     if not due_dates or not patient.email:
         return []
+    # outbox.obsolete() skips a message not tied to a live appointment, so the reminder names
+    # the patient's latest attended visit (the one that made it due, or the one before the
+    # follow-ups). Until the outbox knows this kind, that is what lets it go out.
+    visit = (
+        Appointment.objects.filter(
+            patient_id=patient.pk, status__in=(Status.ARRIVED, Status.COMPLETED)
+        )
+        .order_by("-start", "-pk")
+        .values_list("pk", "start")
+        .first()
+    )
+    if visit is None:
+        return []
     clinic = default_clinic()
     url = f"{settings.SITE_URL.rstrip('/')}{reverse('outcome_portal:list')}"
     drafts = []
@@ -71,6 +84,8 @@ def drafts_for(patient: Patient, today: date) -> list[Draft]:
                 subject=subject,
                 body_text=text,
                 body_html=html,
+                appointment_id=visit[0],
+                appointment_start=visit[1],
             )
         )
     return drafts
