@@ -17,6 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from fhir.resources.R4B.bundle import Bundle
 from pydantic import ValidationError
@@ -96,6 +97,8 @@ def _code(concept: dict[str, Any] | None, code_system: str) -> str | None:
 def _dt(value: str | None) -> datetime | None:
     if value is None:
         return None
+    if not isinstance(value, str):
+        raise ImportRefused(f"Not a date and time: {value!r}")
     parsed = parse_datetime(value)
     if parsed is None:
         raise ImportRefused(f"Not a date and time: {value!r}")
@@ -252,7 +255,7 @@ class _Importer:
             appointment=self.target(
                 (r.get("appointment") or [None])[0], Appointment, required=False
             ),
-            started_at=_dt((r.get("period") or {}).get("start")),
+            started_at=_dt((r.get("period") or {}).get("start")) or timezone.now(),
             created_by=user,
             status=status,
             chief_complaint=(r.get("reasonCode") or [{}])[0].get("text", ""),
@@ -323,7 +326,7 @@ class _Importer:
             measure=measure,
             item=_ext(r, "score-item") or "",
             value=Decimal(str(quantity["value"])),
-            observed_at=_dt(r.get("effectiveDateTime")),
+            observed_at=_dt(r.get("effectiveDateTime")) or timezone.now(),
             source=_ext(r, "score-source") or "questionnaire",
             appointment=self.target(_ext(r, "appointment"), Appointment, required=False),
             note=_note(r),
@@ -352,7 +355,7 @@ class _Importer:
             version=int(version),
             status=status,
             answers=answers,
-            started_at=_dt(_ext(r, "started")),
+            started_at=_dt(_ext(r, "started")) or timezone.now(),
             submitted_at=_dt(r.get("authored")),
         )
 
@@ -373,7 +376,7 @@ class _Importer:
             patient=self.target(r.get("subject"), Patient),
             practitioner=practitioner,
             created_by=self.user_of(practitioner),
-            created_at=_dt(r.get("authoredOn")),
+            created_at=_dt(r.get("authoredOn")) or timezone.now(),
             form=_code(medication.get("form"), system("herb-form")) or "decoction",
             granule_ratio=Decimal(str(ratio)) if ratio is not None else None,
             days=supply.get("value", 7),
@@ -415,7 +418,7 @@ class _Importer:
             rule_id=rule,
             reason=reason,
             by=self.user_of(rx.practitioner),
-            at=_dt(r.get("identifiedDateTime")),
+            at=_dt(r.get("identifiedDateTime")) or timezone.now(),
         )
 
     def run(self, bundle: Bundle) -> dict[str, int]:

@@ -1,0 +1,1 @@
+from acuclinic.clinic.tests.personas import personas_fixture  # noqa: F401 (the `personas` fixture)
