@@ -19,6 +19,7 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from ..blocks import RICH_TEXT_FEATURES, BodyBlock
+from ..outcome_blocks import ArticleBodyBlock
 from ..page_cache import mark_cacheable
 
 WORDS_PER_MINUTE = 200
@@ -245,7 +246,7 @@ class ArticlePage(Page):
         related_name="+",
     )
     image_alt = models.CharField(_("image alt text"), max_length=250, blank=True)
-    body = StreamField(BodyBlock(), verbose_name=_("body"))
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
     categories = ParentalManyToManyField(
         "website.ArticleCategory", blank=True, verbose_name=_("categories")
     )
