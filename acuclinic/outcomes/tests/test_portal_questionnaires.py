@@ -99,3 +99,21 @@ def test_without_the_licensed_file_only_our_own_questionnaires_are_asked(
     html = client.get(LIST).content.decode()
     assert PSFS in html and RMDQ not in html
     assert client.get(RMDQ).status_code == 404
+
+
+def test_the_role_matrix_rows(personas: Personas) -> None:
+    """The rows handed to test_role_matrix.py hold on this urlconf too."""
+    from django.urls import reverse
+
+    from acuclinic.clinic.tests.matrix import NAMES, World
+    from acuclinic.clinic.tests.matrix_questionnaires import ROWS
+
+    world = World(personas=personas, appointment=None)  # type: ignore[arg-type]
+    for name, route in ROWS.items():
+        url = reverse(name, kwargs=route.kwargs(world))
+        got = {}
+        for persona in NAMES:
+            response = getattr(personas.client(persona), route.method)(url, route.data)
+            login = response.status_code == 302 and "/accounts/login/" in response["Location"]
+            got[persona] = "login" if login else response.status_code
+        assert got == route.expect, name
