@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from acuclinic.patients.access import Purpose, load
 
-from .models import Visit
+from .models import Aftercare, Visit
 
 
 def access_visit(request: HttpRequest, visit_id: object) -> Visit:
@@ -20,3 +20,9 @@ def access_visit(request: HttpRequest, visit_id: object) -> Visit:
         "pain_after",
     )
     return load(request, queryset, visit_id, Purpose.CLINICAL, patient_path="patient")
+
+
+def access_aftercare(request: HttpRequest, aftercare_id: object) -> Aftercare:
+    """One visit's aftercare notes: the patient's own (the portal), or a clinician's."""
+    queryset = Aftercare.objects.select_related("visit", "visit__practitioner")
+    return load(request, queryset, aftercare_id, Purpose.CLINICAL, patient_path="visit__patient")

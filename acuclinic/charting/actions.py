@@ -5,7 +5,11 @@
 - `save_note`, `add_needle` / `remove_needle`, `add_modality` / `remove_modality`,
   `record_pain`, `acknowledge`: drafts only;
 - `sign_visit`: refuses while a caution is not acknowledged; locks the visit;
-- `amend_visit`: signed visits only; the signed text stays as it was.
+- `amend_visit`: signed visits only; the signed text stays as it was;
+- `record_adverse_event` / `follow_up_adverse_event`: on a draft or a signed visit (an
+  addition to the record, not a change of the signed note);
+- signing writes the patient's aftercare notes (aftercare.py) and, after commit, queues the
+  e-mail that says they are in the portal; `save_aftercare` lets the practitioner edit them.
 
 Changes take the visit's row lock and check its status under it, so a note cannot be edited
 by one tab while another signs it. Audit details name fields and counts, never content.
@@ -26,10 +30,14 @@ from acuclinic.patients import intake as intakes
 from acuclinic.patients.models import Patient
 from acuclinic.scheduling.models import Appointment, Status
 
+from . import aftercare as aftercare_texts
 from . import cautions, treatment
 from .models import (
     TEXT_FIELDS,
     Acknowledgement,
+    AdverseEvent,
+    AdverseKind,
+    Aftercare,
     Amendment,
     Modality,
     NeedlePoint,
@@ -337,6 +345,7 @@ def sign_visit(*, visit: Visit, request: HttpRequest) -> Visit:
         locked.signed_at = timezone.now()
         locked.save(update_fields=["status", "signed_by", "signed_at", "updated_at"])
         _audit(audit.Action.SIGN, locked, request)
+        _write_aftercare(locked, request)
     visit.status, visit.signed_by, visit.signed_at = (
         locked.status,
         locked.signed_by,
@@ -382,3 +391,114 @@ def amend_visit(
         )
         _audit(audit.Action.AMEND, locked, request, fields=[field])
     return amendment
+
+
+# --- adverse events -----------------------------------------------------------------------
+
+
+def _clean_adverse(data: Mapping[str, Any], *, partial: bool = False) -> dict[str, Any]:
+    from .models import LONG_TEXT, Severity
+
+    errors: dict[str, str] = {}
+    cleaned: dict[str, Any] = {}
+    if not partial:
+        if data.get("kind") not in AdverseKind.values:
+            errors["kind"] = _("Choose what happened.")
+        if data.get("severity") not in Severity.values:
+            errors["severity"] = _("Choose mild, moderate or severe.")
+        cleaned.update(kind=data.get("kind"), severity=data.get("severity"))
+    for name in ("description", "follow_up"):
+        value = data.get(name) or ""
+        if not isinstance(value, str) or len(value) > LONG_TEXT or "\x00" in value:
+            errors[name] = _("At most 4000 characters of plain text.")
+        cleaned[name] = value.strip() if isinstance(value, str) else ""
+    resolved = data.get("resolved", False)
+    if not isinstance(resolved, bool):
+        errors["resolved"] = _("Yes or no.")
+    cleaned["resolved"] = resolved is True
+    if errors:
+        raise Invalid(errors)
+    return cleaned
+
+
+def record_adverse_event(
+    *, visit: Visit, data: Mapping[str, Any], request: HttpRequest
+) -> AdverseEvent:
+    """Record an adverse event after this visit. Allowed on a signed visit too: it adds to the
+    record and leaves the signed note as it was."""
+    cleaned = _clean_adverse(data)
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        event = AdverseEvent.objects.create(visit=locked, recorded_by=request.user, **cleaned)
+        _audit(
+            audit.Action.UPDATE,
+            locked,
+            request,
+            fields=["adverse_events"],
+            reason="added_after_signing" if locked.is_signed else "added",
+        )
+    return event
+
+
+def follow_up_adverse_event(
+    *, visit: Visit, event_id: int, data: Mapping[str, Any], request: HttpRequest
+) -> AdverseEvent:
+    """Change the follow-up text and whether it is resolved (what happened stays)."""
+    cleaned = _clean_adverse(data, partial=True)
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        event = AdverseEvent.objects.filter(visit=locked, pk=event_id).first()
+        if event is None:
+            raise ChartingRefused(_("That adverse event is not in this visit."))
+        event.follow_up = cleaned["follow_up"]
+        event.resolved = cleaned["resolved"]
+        event.save(update_fields=["follow_up", "resolved"])
+        _audit(audit.Action.UPDATE, locked, request, fields=["adverse_events"], reason="follow_up")
+    return event
+
+
+# --- aftercare ----------------------------------------------------------------------------
+
+
+def _write_aftercare(visit: Visit, request: HttpRequest) -> Aftercare | None:
+    """At signing: the aftercare texts for what the visit did, unless written already; the
+    e-mail saying they are in the portal goes after commit."""
+    text = aftercare_texts.compose(
+        visit.modalities.values_list("kind", flat=True), needled=visit.needles.exists()
+    )
+    if not text or Aftercare.objects.filter(visit=visit).exists():
+        return None
+    record = Aftercare.objects.create(visit=visit, text=text, updated_by=request.user)
+    _audit(audit.Action.CREATE, visit, request, fields=["aftercare"])
+    from . import aftercare_mail
+
+    transaction.on_commit(lambda: aftercare_mail.queue(record.pk))
+    return record
+
+
+def save_aftercare(*, visit: Visit, text: str, request: HttpRequest) -> Aftercare:
+    """The practitioner's edit of the patient's aftercare notes (signed visits: the notes are
+    written at signing). Saving them the first time also tells the patient."""
+    from .models import LONG_TEXT
+
+    text = text.strip() if isinstance(text, str) else ""
+    if not text:
+        raise Invalid({"text": _("Write the aftercare notes.")})
+    if len(text) > LONG_TEXT or "\x00" in text:
+        raise Invalid({"text": _("At most 4000 characters of plain text.")})
+    with transaction.atomic():
+        locked = Visit.objects.select_for_update().get(pk=visit.pk)
+        if not locked.is_signed:
+            raise ChartingRefused(_("The aftercare notes are written when the visit is signed."))
+        record = Aftercare.objects.filter(visit=locked).first()
+        if record is None:
+            record = Aftercare.objects.create(visit=locked, text=text, updated_by=request.user)
+            from . import aftercare_mail
+
+            transaction.on_commit(lambda: aftercare_mail.queue(record.pk))
+        else:
+            record.text = text
+            record.updated_by = request.user
+            record.save(update_fields=["text", "updated_by", "updated_at"])
+        _audit(audit.Action.UPDATE, locked, request, fields=["aftercare"])
+    return record

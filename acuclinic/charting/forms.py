@@ -10,7 +10,16 @@ from acuclinic.clinic.models import Practitioner
 from acuclinic.patients import body_regions
 
 from . import lines, treatment
-from .models import LONG_TEXT, SHORT_TEXT, TEXT_FIELDS, Amendment, Protocol, Visit
+from .models import (
+    LONG_TEXT,
+    SHORT_TEXT,
+    TEXT_FIELDS,
+    AdverseKind,
+    Amendment,
+    Protocol,
+    Severity,
+    Visit,
+)
 
 PULSE_PREFIX = "pulse_"
 
@@ -185,12 +194,37 @@ class ModalityForm(NoColon, forms.Form):
     cups = forms.IntegerField(
         label=_("Cups"), required=False, min_value=treatment.CUPS[0], max_value=treatment.CUPS[1]
     )
+    cup_type = forms.ChoiceField(
+        label=_("Cup (cupping)"), choices=_blank(treatment.CupType.choices), required=False
+    )
+    marks = forms.ChoiceField(
+        label=_("Marks observed (cupping)"),
+        choices=_blank(treatment.Marks.choices),
+        required=False,
+    )
     sha_colour = forms.ChoiceField(
         label=_("Sha colour"), choices=_blank(treatment.ShaColour.choices), required=False
     )
-    notes = forms.CharField(
-        label=_("Notes (e.g. marks, sha extent)"), max_length=treatment.TEXT_MAX, required=False
+    tool = forms.ChoiceField(
+        label=_("Tool (gua sha)"), choices=_blank(treatment.GuaShaTool.choices), required=False
     )
+    extent = forms.ChoiceField(
+        label=_("Sha extent"), choices=_blank(treatment.ShaExtent.choices), required=False
+    )
+    techniques = forms.MultipleChoiceField(
+        label=_("Techniques (massage)"),
+        choices=treatment.TuiNa.choices,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+        error_messages={"invalid_choice": _("Choose the techniques from the list.")},
+    )
+    units = forms.IntegerField(
+        label=_("Cones or sticks (moxibustion)"),
+        required=False,
+        min_value=treatment.UNITS[0],
+        max_value=treatment.UNITS[1],
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=treatment.TEXT_MAX, required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -339,3 +373,48 @@ class ProtocolForm(NoColon, forms.ModelForm):
         if commit:
             protocol.save()
         return protocol
+
+
+class AdverseEventForm(NoColon, forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=_blank(AdverseKind.choices),
+        error_messages={"required": _("Choose what happened.")},
+    )
+    severity = forms.ChoiceField(
+        label=_("Severity"),
+        choices=_blank(Severity.choices),
+        error_messages={"required": _("Choose mild, moderate or severe.")},
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    follow_up = forms.CharField(
+        label=_("Follow-up"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    resolved = forms.BooleanField(label=_("Resolved"), required=False)
+
+
+class FollowUpForm(NoColon, forms.Form):
+    follow_up = forms.CharField(
+        label=_("Follow-up"),
+        max_length=LONG_TEXT,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    resolved = forms.BooleanField(label=_("Resolved"), required=False)
+
+
+class AftercareForm(NoColon, forms.Form):
+    text = forms.CharField(
+        label=_("Aftercare notes for the patient (no diagnosis: the patient reads these)"),
+        max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": _("Write the aftercare notes.")},
+    )

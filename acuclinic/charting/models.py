@@ -22,10 +22,14 @@ from acuclinic.patients.models import Patient
 
 from . import treatment
 from .treatment import (
+    CupType,
+    GuaShaTool,
     Kind,
+    Marks,
     Method,
     Pattern,
     ShaColour,
+    ShaExtent,
     Side,
     Technique,
     TongueCoating,
@@ -316,13 +320,24 @@ MODALITY_FIELDS = (
     "point_code",
     "minutes",
     "cups",
+    "cup_type",
+    "marks",
     "sha_colour",
+    "tool",
+    "extent",
+    "techniques",
+    "units",
     "notes",
 )
 
 
 class Modality(models.Model):
-    """Cupping, gua sha, massage (tui na) or moxibustion, one row per area treated."""
+    """Cupping, gua sha, massage (tui na) or moxibustion, one row per area treated (the sites
+    or areas of one treatment are its rows). Per kind (issue 5 D):
+    cupping: cup type, method (stationary, moving, flash, wet), cups, minutes, marks observed;
+    gua sha: tool, minutes, sha colour and extent; massage: techniques, minutes;
+    moxibustion: method (stick, cone, box, on the needle), point or area, units or minutes.
+    Fields of another kind stay blank (treatment.ONLY_FOR, and the constraints below)."""
 
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="modalities")
     order = models.PositiveSmallIntegerField(default=0)
@@ -343,8 +358,21 @@ class Modality(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(treatment.CUPS[1])],
     )
+    cup_type = models.CharField(
+        _("type of cup"), max_length=10, choices=CupType.choices, blank=True
+    )
+    marks = models.CharField(_("marks observed"), max_length=10, choices=Marks.choices, blank=True)
     sha_colour = models.CharField(
         _("sha colour"), max_length=10, choices=ShaColour.choices, blank=True
+    )
+    tool = models.CharField(_("tool"), max_length=10, choices=GuaShaTool.choices, blank=True)
+    extent = models.CharField(_("sha extent"), max_length=10, choices=ShaExtent.choices, blank=True)
+    techniques = models.JSONField(_("techniques"), default=list, blank=True)  # TuiNa values
+    units = models.PositiveSmallIntegerField(
+        _("cones or sticks"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(treatment.UNITS[1])],
     )
     notes = models.CharField(_("notes"), max_length=SHORT_TEXT, blank=True)
 
@@ -357,6 +385,18 @@ class Modality(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(sha_colour="") | Q(kind=Kind.GUA_SHA), name="modality_sha_gua_sha"
+            ),
+            models.CheckConstraint(
+                condition=Q(cup_type="", marks="") | Q(kind=Kind.CUPPING),
+                name="modality_cup_fields_cupping",
+            ),
+            models.CheckConstraint(
+                condition=Q(tool="", extent="") | Q(kind=Kind.GUA_SHA),
+                name="modality_tool_gua_sha",
+            ),
+            models.CheckConstraint(
+                condition=Q(units__isnull=True) | Q(kind=Kind.MOXA, units__lte=treatment.UNITS[1]),
+                name="modality_units_moxa",
             ),
         ]
         verbose_name = _("modality")
@@ -400,3 +440,73 @@ class Protocol(models.Model):
         if errors:
             raise ValidationError(errors)
         self.needles, self.modalities = needles, modalities
+
+
+# --- adverse events and aftercare (issue 5 D) -------------------------------------------------
+
+
+class AdverseKind(models.TextChoices):
+    BRUISING = "bruising", _("Bruising")
+    SYNCOPE = "syncope", _("Fainting (needle syncope)")
+    PAIN = "pain", _("Pain")
+    BURN = "burn", _("Burn")
+    HAEMATOMA = "haematoma", _("Haematoma")
+    NAUSEA = "nausea", _("Nausea")
+    OTHER = "other", _("Other")
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", _("Mild")
+    MODERATE = "moderate", _("Moderate")
+    SEVERE = "severe", _("Severe")
+
+
+class AdverseEvent(models.Model):
+    """Something that went wrong with a treatment. Recorded on a draft or on a signed visit
+    (it is often noticed later): an addition to the record, not a change of the signed note."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="adverse_events")
+    kind = models.CharField(_("what happened"), max_length=10, choices=AdverseKind.choices)
+    severity = models.CharField(_("severity"), max_length=8, choices=Severity.choices)
+    description = models.TextField(_("description"), max_length=LONG_TEXT, blank=True)
+    follow_up = models.TextField(_("follow-up"), max_length=LONG_TEXT, blank=True)
+    reported_at = models.DateTimeField(_("reported"), default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        ordering = ["-reported_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AdverseKind.values), name="adverse_kind_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(severity__in=Severity.values), name="adverse_severity_known"
+            ),
+        ]
+        verbose_name = _("adverse event")
+
+    def __str__(self) -> str:
+        return f"Adverse event {self.pk} of visit {self.visit_id}"  # no detail: logs
+
+
+class Aftercare(models.Model):
+    """The patient's aftercare notes for one visit: plain-language texts only (no diagnosis,
+    no note), chosen from the visit's modalities when it is signed and editable after."""
+
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="aftercare")
+    text = models.TextField(_("aftercare notes"), max_length=LONG_TEXT)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("aftercare")
+
+    def __str__(self) -> str:
+        return f"Aftercare for visit {self.visit_id}"

@@ -20,6 +20,7 @@ from fpdf import FPDF
 
 from . import points, treatment
 from .models import Amendment, Modality, NeedlePoint, Visit
+from .treatment import TuiNa
 
 TEXT_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 BOLD_FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -107,8 +108,21 @@ def modality_text(modality: Modality, area_labels: dict[str, Any]) -> str:
         parts.append(_("%(n)s min") % {"n": modality.minutes})
     if modality.cups:
         parts.append(_("%(n)s cups") % {"n": modality.cups})
+    if modality.cup_type:
+        parts.append(modality.get_cup_type_display())
+    if modality.marks:
+        parts.append(_("marks: %(marks)s") % {"marks": modality.get_marks_display()})
+    if modality.tool:
+        parts.append(modality.get_tool_display())
     if modality.sha_colour:
         parts.append(modality.get_sha_colour_display())
+    if modality.extent:
+        parts.append(modality.get_extent_display())
+    if modality.techniques:
+        labels = dict(TuiNa.choices)
+        parts.extend(labels.get(t, t) for t in modality.techniques)
+    if modality.units:
+        parts.append(_("%(n)s cones or sticks") % {"n": modality.units})
     if modality.notes:
         parts.append(modality.notes)
     return ", ".join(str(p) for p in parts)

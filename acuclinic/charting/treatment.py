@@ -310,11 +310,12 @@ class Method(models.TextChoices):
     STICK = "stick", _("Stick")
     CONE = "cone", _("Cone")
     BOX = "box", _("Box")
+    ON_NEEDLE = "on_needle", _("On the needle (warm needle)")
 
 
 METHODS: Mapping[str, tuple[str, ...]] = {
     Kind.CUPPING: (Method.FIXED, Method.MOVING, Method.FLASH, Method.WET),
-    Kind.MOXA: (Method.STICK, Method.CONE, Method.BOX),
+    Kind.MOXA: (Method.STICK, Method.CONE, Method.BOX, Method.ON_NEEDLE),
     Kind.GUA_SHA: (),
     Kind.MASSAGE: (),
 }
@@ -328,9 +329,85 @@ class ShaColour(models.TextChoices):
     DARK = "dark", _("Dark purple or black")
 
 
+class CupType(models.TextChoices):
+    FIRE = "fire", _("Fire (glass)")
+    PUMP = "pump", _("Pump (plastic)")
+    SILICONE = "silicone", _("Silicone")
+
+
+class Marks(models.TextChoices):
+    """The cupping marks seen when the cups came off."""
+
+    NONE = "none", _("No marks")
+    PINK = "pink", _("Light pink")
+    RED = "red", _("Red")
+    DARK_RED = "dark_red", _("Dark red")
+    PURPLE = "purple", _("Purple or dark")
+
+
+class GuaShaTool(models.TextChoices):
+    HORN = "horn", _("Horn")
+    JADE = "jade", _("Jade or stone")
+    METAL = "metal", _("Metal")
+    SPOON = "spoon", _("Ceramic spoon")
+    OTHER = "other", _("Other")
+
+
+class ShaExtent(models.TextChoices):
+    NONE = "none", _("None")
+    SCATTERED = "scattered", _("Scattered petechiae")
+    PATCHY = "patchy", _("Patches")
+    CONFLUENT = "confluent", _("Confluent over the area")
+
+
+class TuiNa(models.TextChoices):
+    """Massage (tui na) techniques, by their usual English names (pinyin in the key)."""
+
+    TUI = "tui", _("Pushing (tui)")
+    NA = "na", _("Grasping (na)")
+    AN = "an", _("Pressing (an)")
+    MO = "mo", _("Rubbing (mo)")
+    ROU = "rou", _("Kneading (rou)")
+    GUN = "gun", _("Rolling (gun)")
+    CA = "ca", _("Scrubbing (ca)")
+    DOU = "dou", _("Shaking (dou)")
+    YAO = "yao", _("Rotating (yao)")
+    PAI = "pai", _("Patting (pai)")
+    BA_SHEN = "ba_shen", _("Traction (ba shen)")
+
+
 MODALITY_MIN = (1, 120)
 CUPS = (1, 40)
+UNITS = (1, 50)  # moxa cones or sticks
 TEXT_MAX = 200
+
+# Which fields belong to which modality (blank or empty on every other kind).
+ONLY_FOR: Mapping[str, str] = {
+    "cups": Kind.CUPPING,
+    "cup_type": Kind.CUPPING,
+    "marks": Kind.CUPPING,
+    "sha_colour": Kind.GUA_SHA,
+    "tool": Kind.GUA_SHA,
+    "extent": Kind.GUA_SHA,
+    "techniques": Kind.MASSAGE,
+    "units": Kind.MOXA,
+}
+_CHOICES_OF: Mapping[str, Any] = {
+    "cup_type": CupType,
+    "marks": Marks,
+    "sha_colour": ShaColour,
+    "tool": GuaShaTool,
+    "extent": ShaExtent,
+}
+
+
+_FIELD_LABELS: Mapping[str, Any] = {
+    "cup_type": _("The type of cup"),
+    "marks": _("The marks observed"),
+    "sha_colour": _("The sha colour"),
+    "tool": _("The tool"),
+    "extent": _("The sha extent"),
+}
 
 
 def clean_modality(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
@@ -378,11 +455,32 @@ def clean_modality(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, s
         errors["cups"] = gettext("The number of cups is for cupping only.")
     elif cups is not None and not _int_in(cups, CUPS):
         errors["cups"] = gettext("The number of cups is from 1 to 40.")
-    sha = data.get("sha_colour") or ""
-    if sha and kind != Kind.GUA_SHA:
-        errors["sha_colour"] = gettext("The sha colour is for gua sha only.")
-    elif sha and sha not in ShaColour.values:
-        errors["sha_colour"] = gettext("Choose the sha colour from the list.")
+    units = data.get("units")
+    if units is not None and kind != Kind.MOXA:
+        errors["units"] = gettext("Cones or sticks are counted for moxibustion only.")
+    elif units is not None and not _int_in(units, UNITS):
+        errors["units"] = gettext("The number of cones or sticks is from 1 to 50.")
+    chosen: dict[str, str] = {}
+    for name, choices in _CHOICES_OF.items():
+        value = data.get(name) or ""
+        if value and kind != ONLY_FOR[name]:
+            errors[name] = gettext("%(field)s is for %(kind)s only.") % {
+                "field": _FIELD_LABELS[name],
+                "kind": Kind(ONLY_FOR[name]).label.lower(),
+            }
+        elif value and value not in choices.values:
+            errors[name] = gettext("Choose from the list.")
+        chosen[name] = value if isinstance(value, str) else ""
+    techniques = data.get("techniques") or []
+    if techniques and kind != Kind.MASSAGE:
+        errors["techniques"] = gettext("Techniques are for massage only.")
+    elif not isinstance(techniques, list | tuple) or not all(
+        isinstance(t, str) and t in TuiNa.values for t in techniques
+    ):
+        errors["techniques"] = gettext("Choose the techniques from the list.")
+    else:
+        order = {t: i for i, t in enumerate(TuiNa.values)}
+        techniques = sorted(set(techniques), key=order.__getitem__)
     notes = data.get("notes") or ""
     if not isinstance(notes, str) or len(notes) > TEXT_MAX:
         errors["notes"] = gettext("Notes are at most 200 characters.")
@@ -396,7 +494,9 @@ def clean_modality(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, s
         "point_code": point_code,
         "minutes": minutes,
         "cups": cups,
-        "sha_colour": sha,
+        "units": units,
+        "techniques": techniques,
+        **chosen,
         "notes": notes.strip(),
     }, {}
 

@@ -30,6 +30,13 @@ urlpatterns = [
     path("<int:visit_id>/cautions/", views.acknowledge, name="acknowledge"),
     path("<int:visit_id>/sign/", views.sign, name="sign"),
     path("<int:visit_id>/amend/", views.amend, name="amend"),
+    path("<int:visit_id>/adverse-events/", views.add_adverse_event, name="add_adverse_event"),
+    path(
+        "<int:visit_id>/adverse-events/<int:event_id>/",
+        views.follow_up_adverse_event,
+        name="follow_up_adverse_event",
+    ),
+    path("<int:visit_id>/aftercare/", views.save_aftercare, name="save_aftercare"),
     path("<int:visit_id>/summary.pdf", views.summary_pdf, name="summary_pdf"),
     path("protocols/", protocol_views.protocol_list, name="protocols"),
     path("protocols/new/", protocol_views.protocol_new, name="protocol_new"),

@@ -33,7 +33,10 @@ from . import actions, cautions, chart, pdf, points, summary, treatment
 from .access import access_visit
 from .forms import (
     AcknowledgeForm,
+    AdverseEventForm,
+    AftercareForm,
     AmendForm,
+    FollowUpForm,
     ModalityForm,
     NeedleForm,
     NoteForm,
@@ -42,7 +45,7 @@ from .forms import (
     StartForm,
     amend_choices,
 )
-from .models import Visit
+from .models import AdverseEvent, Aftercare, Visit
 
 SEARCH_LIMIT = 12
 SIGNED = _lazy("This visit is signed: add an amendment instead.")
@@ -138,7 +141,13 @@ def patient_visits(request: HttpRequest, patient_id: int) -> HttpResponse:
         .prefetch_related("needles")
         .order_by("-started_at", "-pk")
     )
-    return render(request, "charting/patient_visits.html", {"patient": patient, "visits": visits})
+    events = (
+        AdverseEvent.objects.filter(visit__patient=patient)
+        .select_related("visit", "recorded_by")
+        .order_by("-reported_at", "-pk")
+    )
+    context = {"patient": patient, "visits": visits, "adverse_events": events}
+    return render(request, "charting/patient_visits.html", context)
 
 
 # --- the visit screen ------------------------------------------------------------------------
@@ -186,9 +195,15 @@ def _render_visit(request: HttpRequest, visit: Visit, **forms: Any) -> HttpRespo
         ],
         "signed": visit.is_signed,
         "chart": _chart(needles, modalities, intake),
+        "adverse_events": list(visit.adverse_events.select_related("recorded_by")),
+        "adverse_form": forms.get("adverse_form") or AdverseEventForm(),
+        "aftercare": Aftercare.objects.filter(visit=visit).first(),
     }
     if visit.is_signed:
         context["amend_form"] = forms.get("amend_form") or AmendForm()
+        context["aftercare_form"] = forms.get("aftercare_form") or AftercareForm(
+            initial={"text": context["aftercare"].text if context["aftercare"] else ""}
+        )
     else:
         context.update(
             note_form=forms.get("note_form") or NoteForm(instance=visit),
@@ -205,11 +220,12 @@ def _chart(needles: list[Any], modalities: list[Any], intake: Any) -> dict[str, 
     pain = intake.region_codes if intake is not None else []
     treated = [m.area for m in modalities if m.area]
     return {
-        "front": chart.figure(body_regions.FRONT, pain=pain, treated=treated),
-        "back": chart.figure(body_regions.BACK, pain=pain, treated=treated),
-        "marks": chart.marks(needles),
-        "viewbox": " ".join(str(n) for n in body_regions.VIEWBOX),
+        "views": chart.views(needles, pain=pain, treated=treated),
+        "viewbox": VIEWBOX,
     }
+
+
+VIEWBOX = " ".join(str(n) for n in body_regions.VIEWBOX)
 
 
 def _refused(request: HttpRequest, visit: Visit, refused: object, anchor: str) -> HttpResponse:
@@ -402,6 +418,72 @@ def summary_pdf(request: HttpRequest, visit_id: int) -> HttpResponse:
     response["Content-Disposition"] = f'inline; filename="visit-{visit.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- adverse events and aftercare --------------------------------------------------------
+
+
+@require_POST
+@staff_only
+def add_adverse_event(request: HttpRequest, visit_id: int) -> HttpResponse:
+    """Allowed on a signed visit too: an addition to the record, audited."""
+    visit = access_visit(request, visit_id)
+    form = AdverseEventForm(request.POST)
+    if not form.is_valid():
+        return _render_visit(request, visit, adverse_form=form)
+    try:
+        actions.record_adverse_event(visit=visit, data=form.cleaned_data, request=request)
+    except actions.ChartingRefused as refused:
+        return _refused(request, visit, refused, "adverse-events")
+    messages.success(request, _("The adverse event is recorded."))
+    return redirect(visit_url(visit, "adverse-events"))
+
+
+@require_POST
+@staff_only
+def follow_up_adverse_event(request: HttpRequest, visit_id: int, event_id: int) -> HttpResponse:
+    visit = access_visit(request, visit_id)
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request,
+            visit,
+            " ".join(m for errs in form.errors.values() for m in errs),
+            "adverse-events",
+        )
+    try:
+        actions.follow_up_adverse_event(
+            visit=visit, event_id=event_id, data=form.cleaned_data, request=request
+        )
+    except actions.ChartingRefused as refused:
+        return _refused(request, visit, refused, "adverse-events")
+    messages.success(request, _("The follow-up is saved."))
+    return redirect(visit_url(visit, "adverse-events"))
+
+
+@require_POST
+@staff_only
+def save_aftercare(request: HttpRequest, visit_id: int) -> HttpResponse:
+    visit = access_visit(request, visit_id)
+    if not visit.is_signed:
+        return _refused(
+            request,
+            visit,
+            _("The aftercare notes are written when the visit is signed."),
+            "aftercare",
+        )
+    form = AftercareForm(request.POST)
+    if not form.is_valid():
+        return _render_visit(request, visit, aftercare_form=form)
+    try:
+        actions.save_aftercare(visit=visit, text=form.cleaned_data["text"], request=request)
+    except actions.Invalid as invalid:
+        form.add_error("text", " ".join(invalid.errors.values()))
+        return _render_visit(request, visit, aftercare_form=form)
+    except actions.ChartingRefused as refused:
+        return _refused(request, visit, refused, "aftercare")
+    messages.success(request, _("The aftercare notes are saved."))
+    return redirect(visit_url(visit, "aftercare"))
 
 
 # --- the point picker ---------------------------------------------------------------------

@@ -19,6 +19,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", _("reminder")
     WAITLIST_OFFER = "waitlist_offer", _("waitlist offer")
     RED_FLAG = "red_flag", _("red-flag notice")
+    AFTERCARE = "aftercare", _("aftercare notes")
 
 
 class Audience(models.TextChoices):

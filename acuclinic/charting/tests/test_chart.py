@@ -85,3 +85,84 @@ def test_figure_regions() -> None:
     assert by_code["back.lower.left"].pain and by_code["back.lower.left"].treated
     assert by_code["back.sacrum"].treated and not by_code["back.sacrum"].pain
     assert not by_code["back.lower.right"].pain
+
+
+# --- front and side figures, coordinates from data/point_positions.csv ------------------------
+
+REQUIRED = {
+    "front": "LI4 LI11 ST36 SP6 LR3 KI3 GB34 CV4 CV6 CV12 PC6 HT7 LU7 SP9 SP10 ST25",
+    "back": "BL40 BL57 BL60 GV20 GB20 GB21 TE5 BL23 EX-B2",
+    "side": "GB30 BL40 BL57 BL60 GB34 GV20",
+}
+
+
+def _inside(x: float, y: float, polygon) -> bool:  # type: ignore[no-untyped-def]
+    hit = False
+    for (x1, y1), (x2, y2) in zip(polygon, polygon[1:] + polygon[:1], strict=True):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            hit = not hit
+    return hit
+
+
+@pytest.mark.parametrize("view", chart.VIEWS)
+def test_the_common_points_are_on_each_view(view: str) -> None:
+    for code in REQUIRED[view].split():
+        assert chart.positions_on(view, code), (view, code)
+    for code in chart.chartable_on(view):
+        assert points.get(code) is not None, code
+
+
+@pytest.mark.parametrize("view", chart.VIEWS)
+def test_every_point_lies_on_the_figure(view: str) -> None:
+    if view == chart.SIDE_VIEW:
+        shapes = list(chart.SIDE_OUTLINE)
+    else:
+        shapes = [r.polygon for r in body_regions.regions_for(view)]
+    for code in chart.chartable_on(view):
+        for side, (x, y) in chart.positions_on(view, code).items():
+            assert any(_inside(x, y, shape) for shape in shapes), (view, code, side, x, y)
+
+
+def test_sides_on_the_front_are_mirrored_and_the_patients_left_is_the_viewers_right() -> None:
+    front = chart.positions_on("front", "ST36")
+    assert front["left"][0] > chart.MIDLINE_X > front["right"][0]
+    assert front["left"][0] + front["right"][0] == chart.WIDTH
+    cv12_y = chart.table()["front"]["CV12"][1]
+    assert chart.positions_on("front", "CV12") == {"midline": (100.0, cv12_y)}
+    assert set(chart.positions_on("side", "GB30")) == {"left"}
+    assert chart.positions_on("back", "BL23") == chart.positions("BL23")  # the landmark rules
+    assert chart.positions_on("side", "CV12") == {}
+
+
+def test_the_patients_chart_marks_only_what_was_done() -> None:
+    needles = [{"code": "ST36", "side": "right"}, {"code": "GB30", "side": "left"}]
+    figures = {v.name: v for v in chart.patient_chart(needles, ["front.abdomen.lower"])}
+    assert [(m.code, m.side) for m in figures["front"].marks] == [("ST36", "right")]
+    assert [(m.code, m.side) for m in figures["side"].marks] == [
+        ("GB30", "left"),
+    ]
+    assert [(m.code, m.side) for m in figures["back"].marks] == [("GB30", "left")]
+    assert not any(a.pain for v in figures.values() for a in v.areas)
+    full = {v.name: v for v in chart.views(needles, pain=[], treated=[])}
+    assert len(full["front"].marks) > 20
+
+
+def test_the_coordinates_file_is_checked() -> None:
+    rows = [line for line in chart.POSITIONS_CSV.read_text().splitlines() if line[:1] not in "#"]
+    assert rows[0] == "code,view,x,y"
+    seen = set()
+    for row in rows[1:]:
+        code, view, _x, _y = row.split(",")
+        assert (code, view) not in seen, row
+        seen.add((code, view))
+
+
+@pytest.mark.django_db
+def test_the_visit_page_draws_three_figures_with_clickable_points(visit, practitioner) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    html = practitioner.get(reverse("charting:visit", args=[visit.pk])).content.decode()
+    for view in chart.VIEWS:
+        assert f'data-chart-view="{view}"' in html
+    assert 'data-chart-point="LI4" data-midline="0" data-side="left"' in html
+    assert 'data-chart-point="GB30"' in html and 'data-chart-point="CV12" data-midline="1"' in html

@@ -93,6 +93,7 @@ def test_every_change_through_the_pages_is_audited(personas, visit, practitioner
         "update",
         "update",
         "sign",
+        "create",  # the patient's aftercare notes, written at signing
         "amend",
     ]
     visit.refresh_from_db()

@@ -122,6 +122,8 @@
       if (side) {
         if (link.getAttribute("data-midline") === "1") {
           side.value = "midline";
+        } else if (link.getAttribute("data-side")) {
+          side.value = link.getAttribute("data-side"); // the side clicked on the figure
         } else if (side.value === "midline") {
           side.value = "";
         }
