@@ -166,7 +166,7 @@ def build(personas: Personas) -> Hostile:
         article=article,
         name=PAYLOAD[:80],
         email=EMAIL,
-        website=URL,
+        website='https://evil.example/?"><svg/onload=alert(9)>',  # a URL the form accepts
         body=PAYLOAD + "\n\nhttps://evil.example/?q=<script>alert(8)</script> " + URL,
         status=Comment.Status.APPROVED,
     )

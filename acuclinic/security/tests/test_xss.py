@@ -10,7 +10,6 @@ script, a `javascript:` URL in a link or source, a quote that breaks out of an a
 shows the page really displays the field (hostile.SHOWN): the payload's script tag, escaped.
 """
 
-import os
 from typing import Any
 
 import pytest
@@ -38,8 +37,6 @@ def test_the_detector_can_tell() -> None:
 def test_every_page_shows_the_payload_only_as_text(personas: Personas, hostile: Hostile) -> None:
     problems = {}
     for url, persona in hostile.pages.items():
-        if os.environ.get("SKIP_ARTICLE") and persona == "anonymous":
-            continue
         client = personas.client(persona) if persona != "anonymous" else Client()
         response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
@@ -141,3 +138,29 @@ def test_booking_details_are_shown_as_text(db: None) -> None:
     )
     html = desk.get(f"/desk/calendar/appointments/{booked.pk}/").text
     assert not injected(html) and SHOWN.search(html), injected(html)
+
+
+@pytest.mark.parametrize(
+    "website",
+    ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,x"],
+)
+def test_the_comment_form_refuses_a_script_url(website: str) -> None:
+    """The guard that matters for the comment's link: only http(s) addresses are taken."""
+    from acuclinic.website.forms import CommentForm
+
+    form = CommentForm(data={"name": "Ann", "email": "ann@example.org", "website": website})
+    assert "website" in form.errors
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defence in depth, not reachable through the site: "
+    "acuclinic/templates/website/includes/comment.html:4 links `comment.website` as stored; "
+    "the comment form only accepts http(s) (website/forms.py), but a value stored another way "
+    "(admin, import, restore) with `javascript:` becomes a live link. Link only http(s) there.",
+)
+def test_a_stored_script_url_is_not_linked(hostile: Hostile) -> None:
+    hostile.comment.website = "javascript:alert(7)"
+    hostile.comment.save(update_fields=["website"])
+    html = Client().get(hostile.comment.article.url).text
+    assert not injected(html), injected(html)
