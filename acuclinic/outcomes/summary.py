@@ -14,7 +14,6 @@ bulk_create, raw SQL) leave summaries stale: run `manage.py rebuild_outcome_summ
 
 from collections.abc import Iterable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -89,11 +88,21 @@ def schedule(patient_id: int | None) -> None:
         return
     conn = transaction.get_connection()
     for _sids, func, _robust in conn.run_on_commit:
-        if getattr(func, "outcome_patient", None) == patient_id:
+        if isinstance(func, _Recompute) and func.patient_id == patient_id and not func.ran:
             return
-    callback = partial(recompute, [patient_id])
-    callback.outcome_patient = patient_id  # type: ignore[attr-defined]
-    transaction.on_commit(callback)
+    transaction.on_commit(_Recompute(patient_id))
+
+
+class _Recompute:
+    """The on-commit callback for one patient (recognisable, so it is registered once)."""
+
+    def __init__(self, patient_id: int) -> None:
+        self.patient_id = patient_id
+        self.ran = False
+
+    def __call__(self) -> None:
+        self.ran = True
+        recompute([self.patient_id])
 
 
 def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report.CourseFacts]:
