@@ -17,6 +17,7 @@ Each measure's minimal important change stays in scoring.py (`Questionnaire.meas
 """
 
 import functools
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from acuclinic.patients.questionnaire import (
     load_definition,
 )
 
+logger = logging.getLogger(__name__)
 SHIPPED_DIR: Final = Path(__file__).with_name("questionnaires")
 SKELETON_DIR: Final = SHIPPED_DIR / "skeletons"
 
@@ -92,7 +94,16 @@ def versions(key: str) -> list[int]:
 
 
 def available(key: str) -> bool:
-    return bool(versions(key))
+    """Whether the latest version loads. A clinic file with a mistake is not offered (and is
+    logged for staff) rather than breaking the patient's page."""
+    if not versions(key):
+        return False
+    try:
+        get(key)
+    except DefinitionError as e:
+        logger.warning("outcome questionnaire %s cannot be offered: %s", key, e)
+        return False
+    return True
 
 
 def latest_version(key: str) -> int:

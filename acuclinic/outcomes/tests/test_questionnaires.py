@@ -159,6 +159,7 @@ def test_a_clinic_file_without_the_scored_structure_is_refused(clinic_dir) -> No
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(DefinitionError, match=r"outcome-odi-v1.json: section_3: options must be"):
         oq.get("outcome-odi")
+    assert not oq.available("outcome-odi")  # not offered to patients, rather than a 500
     path.write_text(json.dumps({**data, "version": 2}), encoding="utf-8")
     with pytest.raises(DefinitionError, match="key and version must match"):
         oq.get("outcome-odi")
