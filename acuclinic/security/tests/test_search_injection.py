@@ -8,6 +8,7 @@ filters (and CSV), the comment queue, the articles' category and tag filters, an
 pages' parameters. The public site has no full-text search page (Wagtail's search index is
 not exposed)."""
 
+import os
 import re
 from typing import Any
 
@@ -56,6 +57,19 @@ def article_index_url() -> str:
     return index.url
 
 
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres:", "postgresql:"))
+
+
+def nul_500(where: str) -> Any:
+    return pytest.mark.xfail(
+        ON_POSTGRES,
+        strict=True,
+        reason=f"acuclinic/scheduling/{where}: ?service= with a NUL byte goes straight into "
+        "filter(slug=...); PostgreSQL refuses NUL in text, so a 500 (SQLite is fine). Strip or "
+        "refuse NUL (as desk/calendar_appointments.search_patients does).",
+    )
+
+
 # (url, the parameter searched, other parameters)
 BOXES = [
     ("/desk/patients/", "q", {}),
@@ -78,7 +92,10 @@ BOXES = [
     ("/desk/comments/", "page", {}),
     ("/desk/calendar/", "date", {}),
     ("/desk/calendar/", "location", {}),  # a location's slug: unknown is a 404
-    ("/book/", "service", {}),  # an unknown service is a 404
+    pytest.param("/book/", "service", {}, marks=nul_500("views.py:84 (start)")),  # unknown: 404
+    pytest.param(  # an unknown service sends the visitor to choose one (302)
+        "/book/waitlist/", "service", {}, marks=nul_500("views.py:477 (waitlist_join)")
+    ),
     ("/book/", "practitioner", {"service": "acupuncture-back-pain"}),
     ("/book/", "day", {"service": "acupuncture-back-pain"}),
 ]
@@ -89,7 +106,7 @@ def test_no_500_from_any_injection(
     personas: Personas, url: str, param: str, extra: dict[str, str]
 ) -> None:
     client = personas.client("owner")
-    ok = (200, 400, 404) if param in ("location", "service") else (200, 400)
+    ok = {"location": (200, 400, 404), "service": (200, 302, 400, 404)}.get(param, (200, 400))
     for text in INJECTIONS:
         get(client, url, {**extra, param: text}, ok)
 
