@@ -103,7 +103,11 @@ def test_the_desk_calendar_and_the_cms_editor(demo, live_server, watched, settin
     context, found = watched
     page = context.new_page()
     sign_in(page, live_server.url, "/desk/calendar/")
-    expect(page.locator(".cal-grid")).to_be_visible()
+    expect(page.locator(".cal-grid.is-placed")).to_be_visible()  # laid out without style=""
+    tops = page.locator(".cal-appointment").evaluate_all(
+        "es => es.map(e => getComputedStyle(e).getPropertyValue('--top').trim())"
+    )
+    assert all(t.isdigit() for t in tops), tops
     page.get_by_role("link", name=re.compile(r"^Book on ")).first.click()
     page.get_by_role("searchbox", name="Find a patient").fill("Lindq")  # htmx, as you type
     page.get_by_role("radio", name=re.compile("Avery Lindqvist")).check()

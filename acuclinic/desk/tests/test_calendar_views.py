@@ -21,7 +21,7 @@ def entries(html: str) -> list[dict[str, str]]:
     found = []
     for day, body in re.findall(r'data-day="([\d-]+)"(.*?)</section>', html, re.S):
         for top, start, iso in re.findall(
-            r'class="cal-entry cal-appointment[^"]*" style="--top: (\d+);.*?data-start="([\d:]+)">'
+            r'class="cal-entry cal-appointment[^"]*" data-top="(\d+)".*?data-start="([\d:]+)">'
             r'.*?<time datetime="([^"]+)"',
             body,
             re.S,
