@@ -118,6 +118,7 @@ class Report:
     visits_to_respond: stats.VisitsToRespond
     dropout_weeks: int = DROPOUT_WEEKS
     episodes: tuple[Episode, ...] = field(default=(), repr=False)
+    fictional: int = 0  # courses of fictional (demo) patients among those started
 
     @property
     def visits_to_respond_text(self) -> str:
@@ -344,6 +345,7 @@ class CourseFacts:
     function_level: Response | None
     counts_to_respond: bool
     first_response_visit: int | None
+    fictional: bool = False  # a demo or test patient (demo.is_fictional)
 
 
 def facts(episode: Episode) -> CourseFacts | None:
@@ -392,7 +394,7 @@ def build_from_facts(
     random clinics). `courses` may be pre-filtered (the database does it); the period and
     practitioner are applied again here so the rule lives in one place."""
     counts = {figure: [0, 0] for figure in Figure}  # [n, N]
-    started = with_baseline = followed_up = dropouts = too_early = visits = 0
+    started = with_baseline = followed_up = dropouts = too_early = visits = fictional = 0
     responded: list[int | None] = []
     window = timedelta(weeks=dropout_weeks)
     wanted = filters.practitioner_id
@@ -402,6 +404,7 @@ def build_from_facts(
         if wanted is not None and c.practitioner_id != wanted:
             continue
         started += 1
+        fictional += c.fictional
         visits += c.visits
         if c.first_follow_up is not None:
             followed_up += 1
@@ -445,6 +448,7 @@ def build_from_facts(
         outcomes=outcomes,
         visits_to_respond=stats.visits_to_respond(responded),
         dropout_weeks=dropout_weeks,
+        fictional=fictional,
     )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import QuerySet
 
-from acuclinic.outcomes import data, report
+from acuclinic.outcomes import data, demo, report
 from acuclinic.outcomes.models import CourseSummary
 from acuclinic.outcomes.responders import Response
 from acuclinic.patients.models import Patient
@@ -112,14 +112,15 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
     )
     if filters.practitioner_id is not None:
         rows = rows.filter(practitioner_id=filters.practitioner_id)
-    sql, params = rows.values_list(*FIELDS).query.sql_with_params()
+    sql, params = rows.values_list(*FIELDS, "patient__email").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     levels = {str(r): r for r in Response}
     parse = data._parser()
     result = []
-    for start, pract, visits, follow, base, first, end, function, counts, respond in fetched:
+    for row in fetched:
+        start, pract, visits, follow, base, first, end, function, counts, respond, email = row
         result.append(
             report.CourseFacts(
                 start=parse(start),
@@ -132,6 +133,7 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
                 function_level=levels.get(function),
                 counts_to_respond=bool(counts),
                 first_response_visit=respond,
+                fictional=demo.is_fictional(email),
             )
         )
     return result

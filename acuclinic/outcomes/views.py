@@ -21,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from acuclinic.clinic import audit
 from acuclinic.clinic.roles import CLINICAL_ROLES, role_of
-from acuclinic.outcomes import data, export, published, report, summary
+from acuclinic.outcomes import data, demo, export, published, report, summary
 from acuclinic.outcomes.forms import report_form
 from acuclinic.outcomes.trajectory import trajectory_context
 from acuclinic.patients.access import Purpose, access_patient
@@ -124,6 +124,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def patient_trajectory(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = access_patient(request, patient_id, Purpose.CLINICAL)
-    return render(
-        request, "outcomes/patient.html", {"patient": patient, **trajectory_context(patient.pk)}
-    )
+    context = {
+        "patient": patient,
+        "fictional": demo.is_fictional(patient.email),
+        **trajectory_context(patient.pk),
+    }
+    return render(request, "outcomes/patient.html", context)

@@ -20,6 +20,7 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from acuclinic.clinic import roles
 from acuclinic.clinic.models import ClinicSettings, Practitioner
+from acuclinic.outcomes import demo as outcomes_demo
 from acuclinic.patients import demo as patients_demo
 from acuclinic.scheduling import demo as scheduling_demo
 from acuclinic.website import demo_data as demo
@@ -127,6 +128,7 @@ class Command(BaseCommand):
         practitioner = self.practitioner(home)
         self.created += scheduling_demo.seed(demo.CLINIC, demo.SERVICES)
         self.created += patients_demo.seed()
+        self.created += outcomes_demo.seed()
         self.staff_roles()
         articles_index = self.child(
             home,
