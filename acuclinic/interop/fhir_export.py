@@ -603,10 +603,15 @@ def _querysets(patient: Patient | None) -> dict[str, QuerySet[Any]]:
     locations = Location.objects.all()
     patients = Patient.objects.all()
     if patient is not None:
+        # Everyone the patient's records refer to (subqueries: no join fan-out, no DISTINCT).
         practitioners = practitioners.filter(
-            Q(appointments__patient=patient) | Q(visits__patient=patient)
-        ).distinct()
-        locations = locations.filter(appointments__patient=patient).distinct()
+            Q(pk__in=Appointment.objects.filter(patient=patient).values("practitioner_id"))
+            | Q(pk__in=Visit.objects.filter(patient=patient).values("practitioner_id"))
+            | Q(pk__in=Prescription.objects.filter(patient=patient).values("practitioner_id"))
+        )
+        locations = locations.filter(
+            pk__in=Appointment.objects.filter(patient=patient).values("location_id")
+        )
         patients = patients.filter(pk=patient.pk)
         links = PatientLink.objects.none()  # the related person is not in this bundle
     else:

@@ -156,7 +156,7 @@ def test_commands_write_valid_files_and_are_audited(
         "fhir_export",
         patient=record.pk,
         output=str(out),
-        user="owner" if False else None,
+        user=personas.owner.get_username(),
         stderr=io.StringIO(),
     )
     bundle = Bundle.model_validate_json(out.read_text())
@@ -165,6 +165,7 @@ def test_commands_write_valid_files_and_are_audited(
     )
     entry = AuditEntry.objects.order_by("-pk").first()
     assert (entry.action, entry.patient_id, entry.detail["format"]) == ("export", record.pk, "fhir")
+    assert (entry.actor, entry.role) == (personas.owner, "owner")
     assert entry.detail["count"] == len(bundle.entry)
     whole = tmp_path / "all.ndjson"
     call_command("fhir_export", output=str(whole), ndjson=True, stderr=io.StringIO())
