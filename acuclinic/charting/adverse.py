@@ -25,9 +25,8 @@ def per_100_visits(events: int, visits: int) -> Decimal | None:
 def adverse_event_counts(
     start: datetime, end: datetime, practitioner: Any = None
 ) -> tuple[int, int]:
-    """(adverse events, visits) for visits started in [start, end), optionally one
-    practitioner's (a Practitioner or its id). Erased patients' visits are not counted twice
-    or dropped: a visit is kept when its patient is erased (the law keeps notes)."""
+    """(adverse events, visits) for visits started in [start, end) (aware datetimes),
+    optionally one practitioner's (a Practitioner or its id). Two queries."""
     from .models import AdverseEvent, Visit
 
     visits = Visit.objects.filter(started_at__gte=start, started_at__lt=end)

@@ -109,7 +109,9 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
     page.keyboard.press("Enter")  # in the depth field: submits
     expect(page.get_by_text("BL40 is added.")).to_be_visible()
     expect(row).to_have_count(2)
-    expect(page.locator("[data-needled=BL40]")).to_have_count(2)  # both sides on the chart
+    # Both sides on the back figure, and the left on the side figure.
+    expect(page.locator("[data-chart-view=back] [data-needled=BL40]")).to_have_count(2)
+    expect(page.locator("[data-chart-view=side] [data-needled=BL40]")).to_have_count(1)
 
     # Cupping on the left lower back.
     page.get_by_label("Modality", exact=True).select_option("cupping")
