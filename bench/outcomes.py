@@ -381,7 +381,10 @@ def main() -> int:
         results.append(run_child(args, env_for(var_dir, f"sqlite:///{db_file}"), use_cache))
         if not args.no_cache and not use_cache:
             cached_file.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(db_file, cached_file)
+            import sqlite3  # the backup API: the file and its write-ahead log, consistent
+
+            with sqlite3.connect(db_file) as source, sqlite3.connect(cached_file) as target:
+                source.backup(target)
         if not args.no_postgres:
             name = f"acuclinic_outcomes_{os.getpid()}"
             template = "acuclinic_" + cache_name(args).replace("-", "_")

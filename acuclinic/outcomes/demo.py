@@ -71,7 +71,7 @@ def seed(today: date | None = None) -> int:
     for n, patient in enumerate(patients):
         by = practitioners[n % len(practitioners)]
         kind = rng.choices(["good", "some", "none", "dropout"], [50, 20, 18, 12])[0]
-        visits = rng.randint(2, 3) if kind == "dropout" else rng.randint(6, 10)
+        visits = 1 if kind == "dropout" else rng.randint(6, 10)  # never came back
         first = last_day - timedelta(days=rng.randint(10 * 7, 340))
         baseline = rng.randint(5, 9)
         submitted = datetime.combine(first, datetime.min.time(), tzinfo=UTC) - timedelta(days=2)

@@ -112,12 +112,11 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
     )
     if filters.practitioner_id is not None:
         rows = rows.filter(practitioner_id=filters.practitioner_id)
-    sql, params = rows.values_list(*FIELDS, "patient__email").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        fetched = cursor.fetchall()
+    fetched = data._rows(  # datetimes as text on SQLite: fromisoformat, not a regex per value
+        rows, (*FIELDS, "patient__email"), datetimes=("start", "first_follow_up")
+    )
     levels = {str(r): r for r in Response}
-    parse = data._parser()
+    parse = data._aware if connection.vendor == "sqlite" else (lambda value: value)
     result = []
     for row in fetched:
         start, pract, visits, follow, base, first, end, function, counts, respond, email = row
