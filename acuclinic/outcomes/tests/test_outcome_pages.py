@@ -68,6 +68,7 @@ def test_the_report_shows_n_of_n_with_intervals_and_the_published_figures(
     )
     assert response.status_code == 200
     page = response.content.decode()
+    assert 'data-fictional="2"' in page  # the test patients are at example.org: labelled
     rows = dict(
         re.findall(r'data-figure="([a-z0-9-]+)">.*?<td class="num">(\d+/\d+)</td>', page, re.S)
     )
