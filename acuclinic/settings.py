@@ -294,6 +294,11 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/desk/"  # staff; patients go to PATIENT_LOGIN_REDIRECT_URL
 # Where a patient lands after signing in; "/" while nothing but Wagtail answers there.
 PATIENT_LOGIN_REDIRECT_URL = os.environ.get("PATIENT_LOGIN_REDIRECT_URL", "/portal/")
+
+# Outcome questionnaires (outcomes/questionnaires.py): the folder where the clinic puts the
+# licensed texts we may not ship (ODI, PROMIS, RMDQ), and which function measure it asks.
+OUTCOME_QUESTIONNAIRE_DIR = os.environ.get("OUTCOME_QUESTIONNAIRE_DIR", "")
+OUTCOME_FUNCTION_MEASURE = os.environ.get("OUTCOME_FUNCTION_MEASURE", "rmdq")  # or "odi"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"

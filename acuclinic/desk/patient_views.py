@@ -108,11 +108,16 @@ def _people(user: Any) -> QuerySet[Patient]:
 @require_safe
 @staff_only
 def patient_list(request: HttpRequest) -> HttpResponse:
-    form = SearchForm(request.GET)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    patients = search(_people(request.user), query).order_by("full_name", "pk")
+    # NUL bytes are dropped rather than refused (the form's own validator would refuse them).
+    form = SearchForm({"q": request.GET.get("q", "").replace("\x00", "")})
+    valid = form.is_valid()
+    query = form.cleaned_data["q"] if valid else ""
+    # A search that cannot be read (too long) finds nobody; it never widens to everyone.
+    people = _people(request.user) if valid else Patient.objects.none()
+    patients = search(people, query).order_by("full_name", "pk")
     page = Paginator(patients, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "desk/patients/list.html", {"form": form, "page": page, "q": query})
+    context = {"form": form, "page": page, "q": query if valid else request.GET.get("q", "")[:100]}
+    return render(request, "desk/patients/list.html", context)
 
 
 @require_safe

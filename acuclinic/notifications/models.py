@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     WAITLIST_OFFER = "waitlist_offer", _("waitlist offer")
     RED_FLAG = "red_flag", _("red-flag notice")
     AFTERCARE = "aftercare", _("aftercare notes")
+    OUTCOME_REMINDER = "outcome_reminder", _("outcome questionnaire reminder")
 
 
 class Audience(models.TextChoices):

@@ -129,7 +129,9 @@ def _finish(message_id: int, **fields: object) -> None:
 
 def obsolete(message: OutgoingMessage, now: datetime) -> str:
     """Why the message is no longer wanted, or "" if it still is."""
-    if message.kind == Kind.CANCELLED:
+    if message.kind in (Kind.CANCELLED, Kind.AFTERCARE, Kind.OUTCOME_REMINDER):
+        # About a visit that happened (or a questionnaire due), not one ahead: a walk-in has no
+        # appointment, and a later change to the appointment does not undo the visit.
         return ""
     if message.kind == Kind.WAITLIST_OFFER:
         offer = message.offer

@@ -155,7 +155,17 @@ def merge_patients(*, keep: Patient, remove: Patient, request: HttpRequest) -> M
         )
         _audit(audit.Action.MERGE, remove, removed_id, request, merged_into=keep.pk)
         remove.delete()
+        # Scores and visits moved with update(), which sends no signals: the outcome
+        # summaries of the record kept are rebuilt once the merge has committed.
+        kept_id = keep.pk
+        transaction.on_commit(lambda: _recompute_outcomes(kept_id))
     return Merged(kept=keep, removed_id=removed_id, moved=moved, filled=filled)
+
+
+def _recompute_outcomes(patient_id: int) -> None:
+    from acuclinic.outcomes import summary  # outcomes builds on patients
+
+    summary.recompute([patient_id])
 
 
 def _settle_drafts(keep: Patient, remove: Patient) -> None:

@@ -6,6 +6,7 @@ day, start), so it works without JavaScript, can be bookmarked and the browser's
 does the obvious thing. Only the final step writes, through booking.py.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import urlencode
@@ -74,6 +75,15 @@ def _render(request: HttpRequest, template: str, context: dict, status: int = 20
     return response
 
 
+def _slug(value: str) -> str:
+    """A slug from the address, or "" (matches nothing). PostgreSQL refuses NUL bytes in text
+    outright, so anything that cannot be a slug never reaches the query."""
+    return value if _SLUG.fullmatch(value) else ""
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,50}")
+
+
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     choice = Choice()
@@ -81,7 +91,7 @@ def start(request: HttpRequest) -> HttpResponse:
     services = Service.objects.bookable_online().prefetch_related("practitioners")
     slug = request.GET.get("service", "")
     if slug:
-        choice.service = services.filter(slug=slug[:50]).first()
+        choice.service = services.filter(slug=_slug(slug)).first()
         if choice.service is None:
             errors.append(_("We could not find that service; please choose one below."))
     if choice.service is None:
@@ -474,7 +484,7 @@ def reschedule(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def waitlist_join(request: HttpRequest) -> HttpResponse:
     service = (
-        Service.objects.bookable_online().filter(slug=request.GET.get("service", "")[:50]).first()
+        Service.objects.bookable_online().filter(slug=_slug(request.GET.get("service", ""))).first()
     )
     if service is None:
         return redirect("booking:start")

@@ -21,7 +21,14 @@ from django.utils import timezone
 from acuclinic.clinic.models import Location
 from acuclinic.scheduling.models import Appointment, Service
 
-from . import matrix_charting, matrix_herbs, matrix_intake, matrix_outcomes, matrix_portal
+from . import (
+    matrix_charting,
+    matrix_herbs,
+    matrix_intake,
+    matrix_outcomes,
+    matrix_portal,
+    matrix_questionnaires,
+)
 from .matrix import (
     LOGIN,
     MISSING,
@@ -116,11 +123,16 @@ EXPECTED: dict[str, Route] = {
         outcomes(everyone=200),
         kwargs=lambda w: {"token": w.personas.practitioner_record.calendar_token},
     ),
+    # One patient's FHIR Bundle (interop/views.py): clinical, like the JSON export.
+    "interop:patient_bundle": Route(
+        outcomes(front_desk=404), kwargs=lambda w: {"patient_id": w.personas.record_a.pk}
+    ),
     **matrix_portal.ROWS,
     **matrix_intake.ROWS,
     **matrix_charting.ROWS,
     **matrix_outcomes.ROWS,
     **matrix_herbs.ROWS,
+    **matrix_questionnaires.ROWS,
 }
 
 

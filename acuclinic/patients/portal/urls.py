@@ -17,4 +17,5 @@ urlpatterns = [
     path("my-data/summary/", data_views.my_data_summary, name="my_data_summary"),
     path("intake/", include("acuclinic.patients.portal.intake_urls")),
     path("herbs/", include("acuclinic.herbs.portal_urls")),
+    path("aftercare/", include("acuclinic.charting.portal_urls")),
 ]

@@ -94,8 +94,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "document_count": patient.documents.count(),
         "last_entry": last_entry,
         "zone_name": str(clinic_zone(request)),
+        "outcome_due": _outcome_questionnaires_due(patient),
     }
     return render(request, "portal/home.html", context)
+
+
+def _outcome_questionnaires_due(patient: Patient) -> list[Any]:
+    from django.utils import timezone
+
+    from acuclinic.outcomes import questionnaires  # outcomes builds on patients
+
+    return questionnaires.due_for(patient.pk, timezone.localdate())
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

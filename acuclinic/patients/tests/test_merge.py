@@ -268,3 +268,23 @@ def _complete():  # type: ignore[no-untyped-def]
     from acuclinic.patients.tests.intake_answers import complete_answers
 
     return complete_answers()
+
+
+def test_the_outcome_summaries_follow_the_merge(
+    personas: Personas, pair, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    """Scores and visits move with update() (no signals): the merge rebuilds the summaries."""
+    from acuclinic.outcomes.models import CourseSummary, Score, Source
+
+    keep, dupe = pair
+    with django_capture_on_commit_callbacks(execute=True):
+        visit = files.appointment(dupe, days=-300, status="completed")
+        Score.objects.create(
+            patient=dupe, measure="nprs", item="now", value=6, source=Source.CHECK_IN,
+            appointment=visit, observed_at=visit.start,
+        )  # fmt: skip
+    assert CourseSummary.objects.filter(patient=dupe).exists()
+    assert not CourseSummary.objects.filter(patient=keep).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_patients(keep=keep, remove=dupe, request=request_as(personas.owner))
+    assert CourseSummary.objects.filter(patient=keep).count() == 1

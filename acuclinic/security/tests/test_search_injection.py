@@ -8,7 +8,6 @@ filters (and CSV), the comment queue, the articles' category and tag filters, an
 pages' parameters. The public site has no full-text search page (Wagtail's search index is
 not exposed)."""
 
-import os
 import re
 from typing import Any
 
@@ -57,19 +56,6 @@ def article_index_url() -> str:
     return index.url
 
 
-ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres:", "postgresql:"))
-
-
-def nul_500(where: str) -> Any:
-    return pytest.mark.xfail(
-        ON_POSTGRES,
-        strict=True,
-        reason=f"acuclinic/scheduling/{where}: ?service= with a NUL byte goes straight into "
-        "filter(slug=...); PostgreSQL refuses NUL in text, so a 500 (SQLite is fine). Strip or "
-        "refuse NUL (as desk/calendar_appointments.search_patients does).",
-    )
-
-
 # (url, the parameter searched, other parameters)
 BOXES = [
     ("/desk/patients/", "q", {}),
@@ -92,10 +78,8 @@ BOXES = [
     ("/desk/comments/", "page", {}),
     ("/desk/calendar/", "date", {}),
     ("/desk/calendar/", "location", {}),  # a location's slug: unknown is a 404
-    pytest.param("/book/", "service", {}, marks=nul_500("views.py:84 (start)")),  # unknown: 404
-    pytest.param(  # an unknown service sends the visitor to choose one (302)
-        "/book/waitlist/", "service", {}, marks=nul_500("views.py:477 (waitlist_join)")
-    ),
+    ("/book/", "service", {}),  # unknown: 404
+    ("/book/waitlist/", "service", {}),  # an unknown service: choose one (302)
     ("/book/", "practitioner", {"service": "acupuncture-back-pain"}),
     ("/book/", "day", {"service": "acupuncture-back-pain"}),
 ]
@@ -173,12 +157,6 @@ def test_the_calendar_search_is_not_widened(
     assert found == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="acuclinic/desk/patient_views.py:112 (patient_list): a query over SearchForm's "
-    "100 characters makes the form invalid, the view then searches for '' and lists every "
-    "patient, with no message; it should list none (or say the text is too long)",
-)
 def test_a_search_too_long_is_not_widened(personas: Personas) -> None:
     html = get(personas.client("owner"), "/desk/patients/", {"q": "x" * 10_000}).text
     assert listed_patients(html) == set() or "at most 100 characters" in html

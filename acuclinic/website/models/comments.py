@@ -67,6 +67,14 @@ class Comment(models.Model):
         return f"{self.name}: {self.body[:40]}"
 
     @property
+    def website_link(self) -> str:
+        """The commenter's website, only if it is an http(s) address. The form takes nothing
+        else, but a value stored another way (admin, import, restore) must not become a
+        `javascript:` link on a public page."""
+        scheme = self.website.split(":", 1)[0].strip().lower() if ":" in self.website else ""
+        return self.website if scheme in ("http", "https") else ""
+
+    @property
     def is_staff_reply(self) -> bool:
         return self.staff_author_id is not None
 

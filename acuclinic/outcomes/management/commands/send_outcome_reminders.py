@@ -21,14 +21,14 @@ from django.utils.translation import gettext as _
 from acuclinic.clinic.models import default_clinic
 from acuclinic.notifications import outbox
 from acuclinic.notifications.compose import Draft
-from acuclinic.notifications.models import Audience
+from acuclinic.notifications.models import Audience, Kind
 from acuclinic.outcomes import questionnaires as oq
 from acuclinic.patients.models import Patient
 from acuclinic.scheduling.models import Appointment, Status
 
 # A plain string until notifications.models.Kind has it (Kind's max_length is 20, so not
 # "outcome_questionnaire", which is 21 characters).
-KIND = "outcome_reminder"
+KIND = Kind.OUTCOME_REMINDER
 TEMPLATE = "outcomes/portal/reminder_email"
 # Visits older than this cannot make anything due (6 months after discharge, plus its window).
 LOOK_BACK = timedelta(days=7 * 31 + 30)
