@@ -131,6 +131,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A read-only or full database is a clear 503 with Retry-After, not a 500 (docs/faults.md).
+    "acuclinic.faults.middleware.StorageUnavailableMiddleware",
     # Outside the page cache: a cached page gets the header on every response (no nonces).
     "acuclinic.clinic.csp.ClinicCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -19,7 +19,7 @@ MIDDLEWARE = "acuclinic.faults.middleware.StorageUnavailableMiddleware"
 
 @pytest.fixture
 def read_only(settings):  # type: ignore[no-untyped-def]
-    settings.MIDDLEWARE = [settings.MIDDLEWARE[0], MIDDLEWARE, *settings.MIDDLEWARE[1:]]
+    assert MIDDLEWARE in settings.MIDDLEWARE  # installed in settings.py
     with connection.cursor() as cursor:
         cursor.execute("PRAGMA query_only = ON")
     yield
@@ -58,7 +58,8 @@ def test_writes_get_503_reads_work(db, client, read_only) -> None:  # type: igno
         assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_without_the_middleware_it_is_a_500(db, client) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_middleware_it_is_a_500(db, client, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != MIDDLEWARE]
     client.raise_request_exception = False
     body = booking(client)
     with connection.cursor() as cursor:
