@@ -1,8 +1,9 @@
 """Everything the clinic holds about one patient, as JSON (issue 4 E: the right of access).
 
 `export_patient` is plain data in, plain data out: the desk's export and the patient's own
-"My data" download are the same file, clinical record (visits, prescriptions) included. Times are UTC in ISO 8601. Files are listed, not embedded: they are
-downloaded one by one through the documents view (each an audited read).
+"My data" download are the same file, clinical record (visits, prescriptions) included.
+Times are UTC in ISO 8601. Files are listed, not embedded: they are downloaded one by one
+through the documents view (each an audited read).
 """
 
 from decimal import Decimal
