@@ -1,7 +1,8 @@
-"""A practitioner's visit in a real browser: open the visit for an appointment, type "bl23" in
-the point picker and pick it bilateral with the keyboard, add BL40 from the body chart, add
-cupping, record pain before and after, acknowledge the caution the intake calls for, sign; a
-later amendment shows the original beside the correction."""
+"""A practitioner's visit in a real browser: open today's appointment, start from the
+back-pain protocol (its three points are on the visit), type "bl25" in the point picker and pick
+it bilateral with the keyboard, add BL60 from the body chart, add cupping, record pain before
+and after, acknowledge the caution the intake calls for, sign; a later amendment shows the
+original beside the correction."""
 
 from collections.abc import Iterator
 
@@ -10,9 +11,11 @@ from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from acuclinic.charting.models import Visit, VisitStatus
+from acuclinic.charting import lines
+from acuclinic.charting.models import Protocol, Visit, VisitStatus
 from acuclinic.clinic import roles
 from acuclinic.clinic.models import Practitioner
 from acuclinic.outcomes.models import Source
@@ -61,14 +64,41 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
         full_name="Peregrine Vance", email="peregrine@example.org", phone="(303) 555-0188"
     )
     give_intake(patient, bleeding_risk=True)
-    appointment = make_appointment(patient, practitioner)
+    needles, modalities, errors = lines.parse(
+        "BL23 bilateral 25mm 20min even\nBL40 bilateral 20mm 20min\nGV4 midline 15mm 20min tonify"
+    )
+    assert errors == []
+    protocol = Protocol.objects.create(
+        name="Low back pain, kidney deficiency", needles=needles, modalities=modalities
+    )
+    Protocol.objects.create(name="Neck and shoulders", needles=[])  # not the one picked
+    appointment = make_appointment(patient, practitioner, days=0)  # now: today, wherever
+    zone = appointment.location.zone
+    assert timezone.localdate(appointment.start, zone) == timezone.localdate(timezone=zone)
     sign_in(page, live_server, user)
 
-    # The calendar links here; the first time it offers how to start.
+    # The calendar links here; the first time it offers how to start: from the protocol.
     page.goto(f"{live_server.url}/desk/visits/start/{appointment.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Start a visit")
+    page.get_by_role("radio", name="A protocol").check()
+    page.get_by_label("Protocol", exact=True).select_option(label=protocol.name)
     page.get_by_role("button", name="Start the visit").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Visit: Peregrine Vance")
+    row = page.locator("#points tbody tr")
+    expect(row).to_have_count(3)  # the protocol's points, before anything is added
+    protocol_rows = (("BL23", "Bilateral"), ("BL40", "Bilateral"), ("GV4", "Midline"))
+    for i, (code, side) in enumerate(protocol_rows):
+        expect(row.nth(i)).to_contain_text(code)
+        expect(row.nth(i)).to_contain_text(side)
+    expect(row.nth(0)).to_contain_text("25 mm")
+    expect(page.locator("[data-chart-view=back] [data-needled=GV4]")).to_have_count(1)
+    started = Visit.objects.get(appointment=appointment)
+    assert started.protocol == protocol
+    assert [(n.code, n.side) for n in started.needles.all()] == [
+        ("BL23", "bilateral"),
+        ("BL40", "bilateral"),
+        ("GV4", "midline"),
+    ]
     expect(page.get_by_text("Bleeding disorder or blood thinner")).to_be_visible()  # the intake
 
     page.get_by_label("Chief complaint").fill("Low back ache, left side")
@@ -77,13 +107,13 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
 
     # The picker: type, arrow down, Enter; the side by its first letter; Enter submits.
     picker = page.get_by_role("combobox", name="Point")
-    picker.press_sequentially("bl23", delay=30)
-    option = page.get_by_role("option", name="BL23")
+    picker.press_sequentially("bl25", delay=30)
+    option = page.get_by_role("option", name="BL25")
     expect(option).to_be_visible()
     picker.press("ArrowDown")
     expect(option).to_have_attribute("aria-selected", "true")
     picker.press("Enter")
-    expect(picker).to_have_value("BL23")
+    expect(picker).to_have_value("BL25")
     side = page.get_by_label("Side", exact=True)
     expect(side).to_be_focused()
     page.keyboard.press("b")
@@ -93,25 +123,24 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
     page.keyboard.press("Tab")
     page.keyboard.type("20")  # retention
     page.keyboard.press("Enter")
-    expect(page.get_by_text("BL23 is added.")).to_be_visible()
-    row = page.locator("#points tbody tr")
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("BL23")
-    expect(row).to_contain_text("Bilateral")
-    expect(row).to_contain_text("25 mm")
+    expect(page.get_by_text("BL25 is added.")).to_be_visible()
+    expect(row).to_have_count(4)
+    expect(row.nth(3)).to_contain_text("BL25")
+    expect(row.nth(3)).to_contain_text("Bilateral")
+    expect(row.nth(3)).to_contain_text("25 mm")
 
-    # Another point from the body chart: BL40 at the back of the knee, then its side.
-    page.get_by_role("link", name="Add BL40").first.click()
-    expect(picker).to_have_value("BL40")
+    # Another point from the body chart: BL60 behind the outer ankle, then its side.
+    page.get_by_role("link", name="Add BL60").first.click()
+    expect(picker).to_have_value("BL60")
     expect(side).to_be_focused()
     page.keyboard.press("b")
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # in the depth field: submits
-    expect(page.get_by_text("BL40 is added.")).to_be_visible()
-    expect(row).to_have_count(2)
+    expect(page.get_by_text("BL60 is added.")).to_be_visible()
+    expect(row).to_have_count(5)
     # Both sides on the back figure, and the left on the side figure.
-    expect(page.locator("[data-chart-view=back] [data-needled=BL40]")).to_have_count(2)
-    expect(page.locator("[data-chart-view=side] [data-needled=BL40]")).to_have_count(1)
+    expect(page.locator("[data-chart-view=back] [data-needled=BL60]")).to_have_count(2)
+    expect(page.locator("[data-chart-view=side] [data-needled=BL60]")).to_have_count(1)
 
     # Cupping on the left lower back.
     page.get_by_label("Modality", exact=True).select_option("cupping")
@@ -147,7 +176,10 @@ def test_a_visit_from_start_to_amendment(demo, live_server, desk_page: Page) -> 
     assert visit.status == VisitStatus.SIGNED and visit.signed_by == user
     assert [(n.code, n.side, n.depth_mm, n.retention_min) for n in visit.needles.all()] == [
         ("BL23", "bilateral", 25, 20),
-        ("BL40", "bilateral", None, None),
+        ("BL40", "bilateral", 20, 20),
+        ("GV4", "midline", 15, 20),
+        ("BL25", "bilateral", 25, 20),
+        ("BL60", "bilateral", None, None),
     ]
     assert [(m.kind, m.cups) for m in visit.modalities.all()] == [("cupping", 4)]
     assert (visit.pain_before.source, visit.pain_before.value) == (Source.CHECK_IN, 7)
