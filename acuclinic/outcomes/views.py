@@ -19,6 +19,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from acuclinic.charting.adverse import adverse_event_counts, per_100_visits
 from acuclinic.clinic import audit
 from acuclinic.clinic.roles import CLINICAL_ROLES, role_of
 from acuclinic.outcomes import data, demo, export, published, report, summary
@@ -84,8 +85,15 @@ def report_page(request: HttpRequest) -> HttpResponse:
         },
     )
     claim = form.claim_parts()
+    # Two queries whatever the period holds (adverse.py).
+    adverse_events, adverse_visits = adverse_event_counts(
+        filters.start, filters.end, filters.practitioner_id
+    )
     context.update(
         report=result,
+        adverse_events=adverse_events,
+        adverse_visits=adverse_visits,
+        adverse_rate=per_100_visits(adverse_events, adverse_visits),
         claim=report.check_claim(result, *claim) if claim else None,
         claim_sentence=form.cleaned_data.get("claim", ""),
         export_query=request.GET.urlencode(),

@@ -4,14 +4,17 @@ the claim check, the audit entries, the de-identified CSV and the query count.""
 import csv
 import io
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from acuclinic.charting import actions as charting
+from acuclinic.charting.models import Visit
 from acuclinic.clinic.audit import Action, AuditEntry
 from acuclinic.clinic.tests.personas import NAMES, Personas, personas_fixture  # noqa: F401
 from acuclinic.outcomes.models import Source
@@ -209,12 +212,58 @@ def test_the_csv_is_de_identified(personas: Personas, clinic) -> None:  # type: 
     assert entry.record_type == "outcomes.report" and entry.patient_id is None
 
 
+def charted_visit(personas: Personas, by, start, *, adverse: int = 0) -> Visit:  # type: ignore[no-untyped-def]
+    """A charting visit for a new patient who is not a back-pain patient (the course counts
+    stay as they are), with `adverse` adverse events recorded after it."""
+    request = RequestFactory().post("/")
+    request.user = personas.practitioner
+    appointment = f.visit(f.patient("Linden Moss", back_pain=False), by, start)
+    visit = charting.start_visit(
+        patient=appointment.patient, appointment=appointment, request=request
+    )
+    for _ in range(adverse):
+        charting.record_adverse_event(
+            visit=visit, data={"kind": "bruising", "severity": "mild"}, request=request
+        )
+    return visit
+
+
+def adverse_line(page: str) -> str:
+    match = re.search(r"<dd data-adverse>(.*?)</dd>", page, re.S)
+    assert match, "no adverse events line"
+    return match.group(1)
+
+
+def test_the_report_counts_adverse_events_per_100_visits(personas: Personas, clinic) -> None:  # type: ignore[no-untyped-def]
+    by, other = clinic["by"], clinic["other"]
+    thursday = T0 + timedelta(days=3)  # clear of the courses' Monday visits
+    charted_visit(personas, by, thursday, adverse=1)
+    charted_visit(personas, by, thursday + timedelta(hours=2), adverse=1)
+    charted_visit(personas, other, thursday)
+    charted_visit(personas, by, T0 + timedelta(days=40), adverse=1)  # April: outside
+    # The period's last day counts up to midnight in the clinic's zone (Denver), not UTC.
+    charted_visit(personas, other, datetime(2031, 4, 1, 5, 0, tzinfo=UTC))  # Mar 31, 23:00
+    client = personas.client("practitioner")
+
+    page = client.get(f"{REPORT}?{PERIOD}").content.decode()
+    assert adverse_line(page) == "2 in 4 visits (50.0 per 100 visits)"
+    page = client.get(f"{REPORT}?{PERIOD}&practitioner={by.pk}").content.decode()
+    assert adverse_line(page) == "2 in 2 visits (100.0 per 100 visits)"
+    page = client.get(f"{REPORT}?{PERIOD}&practitioner={other.pk}").content.decode()
+    assert adverse_line(page) == "0 in 2 visits (0.0 per 100 visits)"
+    page = client.get(f"{REPORT}?start=2031-04-01&end=2031-04-30").content.decode()
+    assert adverse_line(page) == "1 in 1 visit (100.0 per 100 visits)"
+    page = client.get(f"{REPORT}?start=2031-06-01&end=2031-06-30").content.decode()
+    assert adverse_line(page) == "no visits in this period"
+
+
 def test_the_report_reads_a_fixed_number_of_queries(
     personas: Personas, clinic, django_capture_on_commit_callbacks
 ) -> None:  # type: ignore[no-untyped-def]
     client = personas.client("owner")
     url = f"{REPORT}?{PERIOD}"
     client.get(url)  # warm: session, role
+    # The adverse events line is two of them (counts: adverse.py), whatever the period holds.
     with CaptureQueriesContext(connection) as few:
         assert client.get(url).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
@@ -222,6 +271,8 @@ def test_the_report_reads_a_fixed_number_of_queries(
             p = f.patient()
             start = T0 + timedelta(days=1, hours=i)
             f.course(p, clinic["by"], [8, 6, 5, 3], [7, 5, 4, 2], start=start)
+        for i in range(3):
+            charted_visit(personas, clinic["other"], T0 + timedelta(days=3, hours=i), adverse=2)
     with CaptureQueriesContext(connection) as many:
         response = client.get(url)
     assert "15" in response.content.decode()  # started: 3 + 12
