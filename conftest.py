@@ -44,14 +44,14 @@ def _fresh_cache() -> Iterator[None]:
 def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
     """Seed the demo clinic once; tests using `db` roll back to it."""
     with django_db_blocker.unblock():
-        call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+        call_command("seed_demo", "--without-outcome-history", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 @pytest.fixture
 def demo(transactional_db):  # type: ignore[no-untyped-def]
     """For tests that run with transactions (live server, browser): the flush after each such
     test empties every table, so seed again (seed_demo also rebuilds Wagtail's base rows)."""
-    call_command("seed_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    call_command("seed_demo", "--without-outcome-history", stdout=open(os.devnull, "w"))  # noqa: SIM115
 
 
 # --- personas ---------------------------------------------------------------------------
