@@ -47,9 +47,12 @@ if settings.SERVE_MEDIA:
     # itself; a bigger install lets its reverse proxy serve MEDIA_ROOT and sets SERVE_MEDIA=0.
     from django.views.static import serve
 
+    def media(request, path):  # type: ignore[no-untyped-def]
+        # MEDIA_ROOT read per request, not when this module is first imported (a test
+        # session, or anything else, may point it elsewhere after that).
+        return serve(request, path, document_root=settings.MEDIA_ROOT)
+
     prefix = settings.MEDIA_URL.lstrip("/")
-    urlpatterns.append(
-        re_path(rf"^{prefix}(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", media))
 
 urlpatterns.append(path("", include(wagtail_urls)))
