@@ -7,13 +7,9 @@ a form, one action, a redirect. Pages that read no patient (the point search) le
 clinical roles in (the front desk 403).
 """
 
-from collections.abc import Callable, Iterable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,7 +19,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from acuclinic.clinic import audit
 from acuclinic.clinic.models import ClinicSettings
-from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
+from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES
+from acuclinic.desk.access import roles_only
 from acuclinic.patients import body_regions
 from acuclinic.patients import intake as intakes
 from acuclinic.patients.access import Purpose, access_patient, load
@@ -50,23 +47,6 @@ from .models import AdverseEvent, Aftercare, Visit
 SEARCH_LIMIT = 12
 SIGNED = _lazy("This visit is signed: add an amendment instead.")
 NOT_SIGNED = _lazy("Only a signed visit is amended; edit the draft instead.")
-
-
-def roles_only(allowed: Iterable[Role]) -> Callable[..., Callable[..., HttpResponse]]:
-    """Sign-in first, then one of these roles; everyone else 403, before any lookup."""
-    allowed = frozenset(allowed)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if role_of(request.user) not in allowed:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 # Record pages: every staff role passes the gate, and access_visit / access_patient turn the

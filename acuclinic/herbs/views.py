@@ -8,14 +8,10 @@ patient: clinical roles only (the front desk 403). The stock list holds no patie
 every staff role.
 """
 
-from collections.abc import Callable, Iterable
 from decimal import Decimal
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -27,7 +23,8 @@ from django.views.decorators.http import require_POST, require_safe
 from acuclinic.charting.access import access_visit
 from acuclinic.clinic import audit
 from acuclinic.clinic.models import ClinicSettings
-from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
+from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES
+from acuclinic.desk.access import roles_only
 
 from . import actions, materia, pdf, safety
 from .access import access_prescription
@@ -43,23 +40,6 @@ from .forms import (
 from .models import HerbPrice, Prescription, Status, Stock, default_currency
 
 SEARCH_LIMIT = 12
-
-
-def roles_only(allowed: Iterable[Role]) -> Callable[..., Callable[..., HttpResponse]]:
-    """Sign-in first, then one of these roles; everyone else 403, before any lookup."""
-    allowed = frozenset(allowed)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if role_of(request.user) not in allowed:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 staff_only = roles_only(STAFF_ROLES)
