@@ -3,6 +3,7 @@ be the patient's own, the box; each version once, audited; a new version asks ag
 
 import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -161,7 +162,8 @@ def test_fuzzed_consent_posts_never_fail(personas: Personas, typed, agreed, docu
     if agreed is not None:
         data["agreed"] = agreed
     target = treatment().pk if document_id is None else document_id
-    response = client.post(f"/portal/consent/{target}/sign/", data)
+    # Quoted as a browser would send it: a raw "#" or "?" would cut the path short.
+    response = client.post(f"/portal/consent/{quote(str(target), safe='')}/sign/", data)
     # 405: an "id" that makes no consent route at all (empty, or with a slash) falls through
     # to the website's pages, which take GET only. Never a 500.
     assert response.status_code in (302, 400, 404, 405)
