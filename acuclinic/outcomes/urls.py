@@ -2,12 +2,14 @@
 
 from django.urls import path
 
-from . import views
+from . import discharge_views, report_pdf, views
 
 app_name = "outcomes"
 
 urlpatterns = [
     path("", views.report_page, name="report"),
     path("export.csv", views.export_csv, name="export"),
+    path("report.pdf", report_pdf.report_pdf, name="report_pdf"),
     path("patients/<int:patient_id>/", views.patient_trajectory, name="patient"),
+    path("patients/<int:patient_id>/discharge/", discharge_views.discharge, name="discharge"),
 ]

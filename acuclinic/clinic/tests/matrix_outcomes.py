@@ -10,5 +10,6 @@ CLINICAL = outcomes(front_desk=403)
 ROWS: dict[str, Route] = {
     "outcomes:report": Route(CLINICAL),
     "outcomes:export": Route(CLINICAL, query="start=2026-01-01&end=2026-12-31"),
+    "outcomes:report_pdf": Route(CLINICAL, query="start=2026-01-01&end=2026-12-31"),
     "outcomes:patient": Route(CLINICAL, kwargs=lambda w: {"patient_id": w.personas.record_a.pk}),
 }

@@ -23,6 +23,7 @@ from acuclinic.scheduling.models import Appointment, Service
 
 from . import (
     matrix_charting,
+    matrix_discharge,
     matrix_herbs,
     matrix_intake,
     matrix_outcomes,
@@ -131,6 +132,7 @@ EXPECTED: dict[str, Route] = {
     **matrix_intake.ROWS,
     **matrix_charting.ROWS,
     **matrix_outcomes.ROWS,
+    **matrix_discharge.ROWS,
     **matrix_herbs.ROWS,
     **matrix_questionnaires.ROWS,
 }
