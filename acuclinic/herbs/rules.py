@@ -193,7 +193,7 @@ INTERACTIONS: Final = (
         ),
         "Bent S, Goldberg H, Padula A, Avins AL. Spontaneous bleeding associated with Ginkgo "
         "biloba: a case report and systematic review of the literature. "
-        "J Gen Intern Med 2008;23:657-661",
+        "J Gen Intern Med 2005;20:657-661",
         "case reports",
     ),
     Interaction(
@@ -283,9 +283,8 @@ INTERACTIONS: Final = (
             "Glycyrrhizin in %(herbs)s slows the clearance of prednisolone and adds to "
             "mineralocorticoid effects of %(medications)s."
         ),
-        "Chen MF, Shimada F, Kato H, et al. Effect of glycyrrhizin on the pharmacokinetics of "
-        "prednisolone following low dosage of prednisolone hemisuccinate. "
-        "Endocrinol Jpn 1990;37:331-341",
+        "Chen MF, et al. Effect of oral administration of glycyrrhizin on the pharmacokinetics "
+        "of prednisolone. Endocrinol Jpn 1991;38:167-174",
         "clinical study",
     ),
     Interaction(
