@@ -101,6 +101,40 @@ def patients_with_visits_between(
     return patients.filter(pk__in=in_period)
 
 
+def charted_visits(filters: Any) -> dict[str, QuerySet[Any]]:
+    """For each treatment filter given (report.Filters: protocol_id, point, herbs), the
+    charted visits of attended appointments that meet it, as a queryset. For `herbs` it is
+    the visits with an issued prescription, whether the filter asks for them or their
+    absence."""
+    from acuclinic.charting.models import Visit as ChartedVisit
+    from acuclinic.herbs.models import Status as PrescriptionStatus
+
+    charted = ChartedVisit.objects.filter(appointment__status__in=ATTENDED)
+    found: dict[str, QuerySet[Any]] = {}
+    if filters.protocol_id is not None:
+        found["protocol"] = charted.filter(protocol_id=filters.protocol_id)
+    if filters.point is not None:
+        found["point"] = charted.filter(needles__code=filters.point)
+    if filters.herbs is not None:
+        found["herbs"] = charted.filter(prescriptions__status=PrescriptionStatus.ISSUED)
+    return found
+
+
+def treatment_sets(filters: Any, patients: QuerySet[Patient]) -> Any:
+    """report.TreatmentSets for `patients` (one query per treatment filter given)."""
+    from acuclinic.outcomes.report import TreatmentSets
+
+    sets = {
+        name: frozenset(
+            visits.filter(patient_id__in=patients.values("pk")).values_list(
+                "appointment_id", flat=True
+            )
+        )
+        for name, visits in charted_visits(filters).items()
+    }
+    return TreatmentSets(**sets)
+
+
 # --- reading -----------------------------------------------------------------------------------
 
 

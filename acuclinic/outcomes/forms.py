@@ -7,10 +7,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from acuclinic.charting.models import Protocol
+from acuclinic.charting.treatment import resolve_point
 from acuclinic.clinic.models import Practitioner
 from acuclinic.outcomes import data
 from acuclinic.outcomes.report import FIGURE_LABELS, QUANTIFIERS, Figure, Filters, Quantifier
 
+HERBS = {"yes": True, "no": False}  # the herbs choice as Filters.herbs; "" is no filter
 MAX_SPAN = timedelta(days=10 * 366)
 EARLIEST = date(2000, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -34,6 +37,25 @@ class ReportForm(forms.Form):
         queryset=Practitioner.objects.order_by("name", "pk"),
         required=False,
         empty_label=_("Everyone"),
+    )
+    # What was done during the course (report.py: at least one of its visits).
+    protocol = forms.ModelChoiceField(
+        label=_("Treatment protocol"),
+        queryset=Protocol.objects.order_by("name", "pk"),
+        required=False,
+        empty_label=_("Any"),
+    )
+    point = forms.CharField(
+        label=_("Point needled"),
+        max_length=40,
+        required=False,
+        strip=True,
+        help_text=_("A code or pinyin name, e.g. BL23 or Shenshu."),
+    )
+    herbs = forms.ChoiceField(
+        label=_("Herbal prescription"),
+        choices=[("", _("With or without")), ("yes", _("Prescribed")), ("no", _("None"))],
+        required=False,
     )
     # The claim check: the clinic's sentence is shown back, never parsed; the claim is the
     # quantifier and figure picked from fixed lists.
@@ -64,6 +86,18 @@ class ReportForm(forms.Form):
             )
         return value
 
+    def clean_point(self) -> str:
+        value = self.cleaned_data.get("point") or ""
+        if not value:
+            return ""
+        found = resolve_point(value)
+        if found is None:
+            raise forms.ValidationError(
+                _("No acupuncture point is called %(value)s: give a code such as BL23."),
+                params={"value": value},
+            )
+        return found.code
+
     def clean_condition(self) -> str:
         return self.cleaned_data.get("condition") or "back-pain"
 
@@ -90,19 +124,28 @@ class ReportForm(forms.Form):
         start = datetime.combine(cleaned["start"], time(0), tzinfo=zone)
         end = datetime.combine(cleaned["end"] + timedelta(days=1), time(0), tzinfo=zone)
         practitioner = cleaned.get("practitioner")
+        protocol = cleaned.get("protocol")
         return Filters(
-            start=start, end=end, practitioner_id=practitioner.pk if practitioner else None
+            start=start,
+            end=end,
+            practitioner_id=practitioner.pk if practitioner else None,
+            protocol_id=protocol.pk if protocol else None,
+            point=cleaned.get("point") or None,
+            herbs=HERBS.get(cleaned.get("herbs") or ""),
         )
 
     def audit_filters(self) -> dict[str, Any]:
         """What the audit entry records: the filters, never the typed sentence."""
         cleaned = self.cleaned_data
-        practitioner = cleaned.get("practitioner")
+        practitioner, protocol = cleaned.get("practitioner"), cleaned.get("protocol")
         return {
             "condition": cleaned["condition"],
             "start": cleaned["start"].isoformat(),
             "end": cleaned["end"].isoformat(),
             "practitioner": practitioner.pk if practitioner else None,
+            "protocol": protocol.pk if protocol else None,
+            "point": cleaned.get("point") or None,
+            "herbs": HERBS.get(cleaned.get("herbs") or ""),
         }
 
     def claim_parts(self) -> tuple[Quantifier, Figure] | None:

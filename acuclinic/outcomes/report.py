@@ -15,9 +15,13 @@ both scores the rule needs; the others are shown as missing (started - N), never
 "After the first visit" is the check-in score of visit 2 (responders.after_first_visit: relief
 that lasted until the patient came back, not the minutes after needling).
 
-Filters by treatment protocol, points used and herbs prescribed are hooks only
-(`Filters.protocol`, `.point`, `.herbs`): the charting and herbs models do not exist yet; a
-filter given for one raises `FilterNotAvailable` rather than silently ignoring it.
+Filters by what was done (issue 7 D): a course is counted when at least one of its attended
+visits was charted with the treatment protocol (`Filters.protocol_id`), when the point was
+needled at one of them (`.point`, a canonical code such as "BL23"), and, for `.herbs`, when
+a herbal prescription was issued at one of them (True) or at none (False). Each condition is
+on the course as a whole, so "protocol A and point B" may be met at two different visits.
+The database edge (data.treatment_sets) finds the matching appointments; here they are
+looked up per episode.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -37,19 +41,14 @@ DROPOUT_WEEKS: Final = 4
 FOLLOW_UP_AFTER: Final = timedelta(days=1)  # a portal score this long after visit 1 follows it up
 
 
-class FilterNotAvailable(ValueError):
-    """A filter whose data the clinic does not record yet (protocol, points, herbs)."""
-
-
 @dataclass(frozen=True)
 class Filters:
     start: datetime  # aware; the period is [start, end)
     end: datetime
     practitioner_id: int | None = None
-    # Hooks for charting and herbs (issue 7 D); not available until those models exist.
-    protocol: str | None = None
-    point: str | None = None
-    herbs: bool | None = None
+    protocol_id: int | None = None  # charting.Protocol
+    point: str | None = None  # a canonical point code (charting.points)
+    herbs: bool | None = None  # a prescription issued during the course (True) or none (False)
 
     def __post_init__(self) -> None:
         for name in ("start", "end"):
@@ -58,9 +57,30 @@ class Filters:
                 raise ValueError(f"{name}: give an aware datetime")
         if self.end <= self.start:
             raise ValueError("the period ends before it starts")
-        for name in ("protocol", "point", "herbs"):
-            if getattr(self, name) is not None:
-                raise FilterNotAvailable(name)
+
+    @property
+    def by_treatment(self) -> bool:
+        """Whether a filter on what was done is given (it needs data.treatment_sets)."""
+        return self.protocol_id is not None or self.point is not None or self.herbs is not None
+
+
+@dataclass(frozen=True)
+class TreatmentSets:
+    """For each treatment filter given, the ids of the attended appointments whose charted
+    visit meets it (data.treatment_sets); None where that filter is not given."""
+
+    protocol: frozenset[int] | None = None
+    point: frozenset[int] | None = None
+    herbs: frozenset[int] | None = None
+
+
+def treated(episode: Episode, filters: Filters, sets: TreatmentSets) -> bool:
+    """Whether the course meets every treatment filter given (see the module's docstring)."""
+    ids = {visit.appointment_id for visit in episode.visits}
+    for wanted, matching in ((filters.protocol_id, sets.protocol), (filters.point, sets.point)):
+        if wanted is not None and not ids & (matching or frozenset()):
+            return False
+    return filters.herbs is None or bool(ids & (sets.herbs or frozenset())) == filters.herbs
 
 
 class Figure(StrEnum):
@@ -128,8 +148,13 @@ class Report:
         return next(o for o in self.outcomes if o.figure == figure)
 
 
-def selected(episodes: Iterable[Episode], filters: Filters) -> list[Episode]:
-    """The episodes the report counts: first visit in the period, with the practitioner."""
+def selected(
+    episodes: Iterable[Episode], filters: Filters, treatment: TreatmentSets | None = None
+) -> list[Episode]:
+    """The episodes the report counts: first visit in the period, with the practitioner, and
+    meeting the treatment filters (`treatment` is required when one is given)."""
+    if filters.by_treatment and treatment is None:
+        raise ValueError("a treatment filter needs the matching appointments (TreatmentSets)")
     chosen = []
     for episode in episodes:
         start = episode.start
@@ -137,6 +162,8 @@ def selected(episodes: Iterable[Episode], filters: Filters) -> list[Episode]:
             continue
         wanted = filters.practitioner_id
         if wanted is not None and episode.practitioner_id != wanted:
+            continue
+        if treatment is not None and not treated(episode, filters, treatment):
             continue
         chosen.append(episode)
     return chosen
@@ -259,8 +286,9 @@ def build(
     *,
     now: datetime,
     dropout_weeks: int = DROPOUT_WEEKS,
+    treatment: TreatmentSets | None = None,
 ) -> Report:
-    chosen = selected(episodes, filters)
+    chosen = selected(episodes, filters, treatment)
     counts = {figure: [0, 0] for figure in Figure}  # [n, N]
     with_baseline = followed_up = dropouts = too_early = visits = 0
     responded: list[int | None] = []
@@ -392,7 +420,8 @@ def build_from_facts(
 ) -> Report:
     """build(), from each course's facts: the same report (test_summary.py checks it on
     random clinics). `courses` may be pre-filtered (the database does it); the period and
-    practitioner are applied again here so the rule lives in one place."""
+    practitioner are applied again here so the rule lives in one place. The treatment filters
+    are the database's alone (summary.courses): a course's facts do not carry its visits."""
     counts = {figure: [0, 0] for figure in Figure}  # [n, N]
     started = with_baseline = followed_up = dropouts = too_early = visits = fictional = 0
     responded: list[int | None] = []

@@ -13,11 +13,12 @@ bulk_create, raw SQL) leave summaries stale: run `manage.py rebuild_outcome_summ
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import QuerySet
+from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from acuclinic.outcomes import data, demo, report
 from acuclinic.outcomes.models import CourseSummary
@@ -112,6 +113,8 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
     )
     if filters.practitioner_id is not None:
         rows = rows.filter(practitioner_id=filters.practitioner_id)
+    if filters.by_treatment:
+        rows = by_treatment(rows, filters)
     fetched = data._rows(  # datetimes as text on SQLite: fromisoformat, not a regex per value
         rows, (*FIELDS, "patient__email"), datetimes=("start", "first_follow_up")
     )
@@ -136,6 +139,39 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
             )
         )
     return result
+
+
+# A course runs from its first visit until the patient's next course starts: every attended
+# visit in between is one of its visits (courses are split by data.EPISODE_GAP, and every
+# course with a visit has a summary row).
+NO_NEXT_COURSE = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def by_treatment(rows: QuerySet[CourseSummary], filters: report.Filters) -> QuerySet:
+    """`rows` narrowed to the courses meeting the treatment filters (report.py's rule), each
+    as an EXISTS over the charted visits between the course's start and the next's."""
+    next_start = (
+        CourseSummary.objects.filter(patient_id=OuterRef("patient_id"), start__gt=OuterRef("start"))
+        .order_by("start")
+        .values("start")[:1]
+    )
+    rows = rows.annotate(
+        course_end=Coalesce(
+            Subquery(next_start),
+            Value(NO_NEXT_COURSE, output_field=DateTimeField()),
+            output_field=DateTimeField(),
+        )
+    )
+    for name, visits in data.charted_visits(filters).items():
+        during = Exists(
+            visits.filter(
+                appointment__patient_id=OuterRef("patient_id"),
+                appointment__start__gte=OuterRef("start"),
+                appointment__start__lt=OuterRef("course_end"),
+            )
+        )
+        rows = rows.filter(~during if name == "herbs" and not filters.herbs else during)
+    return rows
 
 
 def build_report(filters: report.Filters, condition: str, now: datetime) -> report.Report:

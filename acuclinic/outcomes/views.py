@@ -55,7 +55,8 @@ def build_full_report(filters: report.Filters, condition: str, now: datetime) ->
         data.back_pain_patients(condition), filters.start, filters.end
     )
     episodes = [e for patient in data.episodes(candidates).values() for e in patient]
-    return report.build(episodes, filters, now=now)
+    treatment = data.treatment_sets(filters, candidates) if filters.by_treatment else None
+    return report.build(episodes, filters, now=now, treatment=treatment)
 
 
 @clinical_only

@@ -101,3 +101,41 @@ def course(
             score(who, a, when + timedelta(minutes=40), Source.CHECK_OUT, appointment)
         made.append(appointment)
     return made
+
+
+def chart(
+    appointment: Appointment,
+    *,
+    protocol: object = None,
+    point: str | None = None,
+    herbs: bool | None = None,
+) -> None:
+    """A charted visit for the appointment: its protocol, one needled point, and a herbal
+    prescription (issued when `herbs` is True, a draft when False, none when None)."""
+    from django.contrib.auth import get_user_model
+
+    from acuclinic.charting.models import NeedlePoint, Side
+    from acuclinic.charting.models import Visit as ChartedVisit
+    from acuclinic.herbs.models import Prescription, Status
+
+    author, _ = get_user_model().objects.get_or_create(username="outcomes-charting")
+    charted = ChartedVisit.objects.create(
+        patient=appointment.patient,
+        practitioner=appointment.practitioner,
+        appointment=appointment,
+        protocol=protocol,
+        started_at=appointment.start,
+        created_by=author,
+    )
+    if point is not None:
+        NeedlePoint.objects.create(visit=charted, code=point, side=Side.BILATERAL)
+    if herbs is not None:
+        Prescription.objects.create(
+            visit=charted,
+            patient=appointment.patient,
+            practitioner=appointment.practitioner,
+            created_by=author,
+            status=Status.ISSUED if herbs else Status.DRAFT,
+            issued_at=appointment.start if herbs else None,
+            issued_by=author if herbs else None,
+        )

@@ -86,7 +86,9 @@ def test_the_report_shows_n_of_n_with_intervals_and_the_published_figures(
 
 def test_every_view_is_audited_with_its_filters(personas: Personas, clinic) -> None:  # type: ignore[no-untyped-def]
     client = personas.client("owner")
-    client.get(f"{REPORT}?{PERIOD}&claim=Most+patients+feel+better&quantifier=most&figure=first-50")
+    client.get(
+        f"{REPORT}?{PERIOD}&herbs=no&claim=Most+patients+feel+better&quantifier=most&figure=first-50"
+    )
     entry = AuditEntry.objects.filter(actor=personas.owner).get()
     assert (entry.action, entry.record_type, entry.patient_id) == (
         Action.VIEW,
@@ -100,8 +102,11 @@ def test_every_view_is_audited_with_its_filters(personas: Personas, clinic) -> N
             "start": "2031-03-01",
             "end": "2031-03-31",
             "practitioner": None,
+            "protocol": None,
+            "point": None,
+            "herbs": False,
         },
-        "count": 3,
+        "count": 3,  # no herbs were prescribed in this clinic
     }
     assert "feel better" not in str(entry.detail)  # the typed sentence is not kept
 
@@ -277,3 +282,18 @@ def test_the_report_reads_a_fixed_number_of_queries(
         response = client.get(url)
     assert "15" in response.content.decode()  # started: 3 + 12
     assert len(many) == len(few), [q["sql"][:80] for q in many]
+
+
+def test_treatment_filters_on_the_page(personas: Personas, clinic) -> None:  # type: ignore[no-untyped-def]
+    client = personas.client("practitioner")
+    unknown = client.get(f"{REPORT}?{PERIOD}&point=XX99")
+    assert unknown.status_code == 400
+    assert "No acupuncture point is called XX99" in unknown.content.decode()
+    assert client.get(f"{REPORT}?{PERIOD}&protocol=999999").status_code == 400
+    assert client.get(f"{REPORT}?{PERIOD}&herbs=maybe").status_code == 400
+    # A pinyin name is read as its point; nothing was needled in this clinic, so none count.
+    named = client.get(f"{REPORT}?{PERIOD}&point=Shenshu")
+    assert named.status_code == 200
+    assert named.context["form"].cleaned_data["point"] == "BL23"
+    assert named.context["report"].started == 0
+    assert client.get(f"{REPORT}?{PERIOD}&herbs=no").context["report"].started == 3

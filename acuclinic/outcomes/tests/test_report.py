@@ -9,15 +9,16 @@ from acuclinic.outcomes import stats
 from acuclinic.outcomes.data import Episode, Visit
 from acuclinic.outcomes.report import (
     Figure,
-    FilterNotAvailable,
     Filters,
     Quantifier,
+    TreatmentSets,
     Verdict,
     build,
     check_claim,
     first_response_visit,
     patient_status,
     thresholds,
+    treated,
 )
 from acuclinic.outcomes.responders import Moment, Observation, Response
 
@@ -169,14 +170,29 @@ def test_empty_report() -> None:
     assert r.outcome(Figure.FIRST_50).percent == "" and r.outcome(Figure.FIRST_50).interval == ""
 
 
-def test_filters_are_checked_and_hooks_refuse() -> None:
+def test_filters_are_checked() -> None:
     with pytest.raises(ValueError, match="aware"):
         Filters(start=datetime(2031, 1, 1), end=T0)
     with pytest.raises(ValueError, match="ends before"):
         Filters(start=T0, end=T0)
-    for hook in ({"protocol": "cherkin"}, {"point": "BL23"}, {"herbs": True}):
-        with pytest.raises(FilterNotAvailable):
-            Filters(start=T0, end=day(1), **hook)
+    # A treatment filter without the matching appointments is a programming error, not an
+    # empty report.
+    with pytest.raises(ValueError, match="TreatmentSets"):
+        build([E1], replace(PERIOD, point="BL23"), now=NOW)
+
+
+def test_treatment_filters_hold_for_the_course_as_a_whole() -> None:
+    # E1's visits are appointments 100, 101, 102.
+    sets = TreatmentSets(protocol=frozenset({101}), point=frozenset({102}), herbs=frozenset())
+    assert treated(E1, replace(PERIOD, protocol_id=7), sets)
+    # Protocol at one visit, point at another: both are met by the course.
+    assert treated(E1, replace(PERIOD, protocol_id=7, point="BL23"), sets)
+    assert treated(E1, replace(PERIOD, herbs=False), sets)
+    assert not treated(E1, replace(PERIOD, herbs=True), sets)
+    assert not treated(E1, replace(PERIOD, point="GB30"), replace(sets, point=frozenset({5})))
+    counted = build([E1], replace(PERIOD, herbs=True), now=NOW, treatment=sets)
+    assert counted.started == 0
+    assert build([E1], replace(PERIOD, herbs=False), now=NOW, treatment=sets).started == 1
 
 
 # --- claim check ---------------------------------------------------------------------------

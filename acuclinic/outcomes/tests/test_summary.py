@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+from acuclinic.charting.models import Protocol
 from acuclinic.outcomes import summary, views
 from acuclinic.outcomes.models import CourseSummary, Score, Source
 from acuclinic.outcomes.report import Filters
@@ -25,7 +26,17 @@ pytestmark = pytest.mark.django_db
 STATUSES = ["completed", "completed", "arrived", "cancelled", "no_show", "confirmed"]
 SOURCES = [s.value for s in Source]
 
-appointment_st = st.tuples(st.integers(0, 420), st.sampled_from(STATUSES), st.integers(0, 1))
+POINTS = [None, "BL23", "GB30"]
+# What was charted at the appointment: (protocol 0, 1 or none, a point, herbs issued/draft/none).
+chart_st = st.one_of(
+    st.none(),
+    st.tuples(
+        st.sampled_from([None, 0, 1]), st.sampled_from(POINTS), st.sampled_from([None, True, False])
+    ),
+)
+appointment_st = st.tuples(
+    st.integers(0, 420), st.sampled_from(STATUSES), st.integers(0, 1), chart_st
+)
 score_st = st.tuples(
     st.sampled_from(["nprs", "nprs", "nprs", "rmdq", "odi"]),
     st.integers(0, 10),
@@ -40,15 +51,19 @@ patient_st = st.tuples(
 )
 
 
-def _make(clinic: list, practitioners: list) -> None:  # type: ignore[type-arg]
+def _make(clinic: list, practitioners: list, protocols: list | None = None) -> None:  # type: ignore[type-arg]
     per_day: dict[int, int] = {}
     for appointments, scores, back_pain in clinic:
         who = f.patient(back_pain=back_pain)
         made = []
-        for day, status, by in appointments:
+        for day, status, by, charted in appointments:
             slot = per_day[day] = per_day.get(day, -1) + 1  # no two overlap
             start = T0 + timedelta(days=day, minutes=50 * slot)
             made.append(f.visit(who, practitioners[by], start, status))
+            if charted is not None and protocols is not None:
+                protocol, point, herbs = charted
+                chosen = None if protocol is None else protocols[protocol]
+                f.chart(made[-1], protocol=chosen, point=point, herbs=herbs)
         for measure, value, half, day, source, which, on_time in scores:
             value = value * (3 if measure == "odi" else 2 if measure == "rmdq" else 1)
             value = min(value + half, 10) if measure == "nprs" else value + half
@@ -70,6 +85,9 @@ def _make(clinic: list, practitioners: list) -> None:  # type: ignore[type-arg]
     period=st.tuples(st.integers(-10, 400), st.integers(1, 400)),
     who=st.sampled_from([None, 0, 1]),
     now=st.integers(0, 500),
+    done=st.tuples(
+        st.sampled_from([None, 0, 1]), st.sampled_from(POINTS), st.sampled_from([None, True, False])
+    ),
 )
 def test_summaries_give_the_full_report(
     django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
@@ -77,16 +95,26 @@ def test_summaries_give_the_full_report(
     period,
     who,
     now,
+    done,
 ) -> None:
+    """Also with the treatment filters (protocol, point, herbs): the full path looks them up
+    per visit (report.treated), the summaries in SQL between one course's start and the next."""
     with transaction.atomic():
         practitioners = [f.practitioner(), f.practitioner("Idris Vale")]
+        protocols = [
+            Protocol.objects.create(name=f"Outcomes test {n}", created_by=None) for n in (1, 2)
+        ]
         with django_capture_on_commit_callbacks(execute=True):
-            _make(clinic, practitioners)
+            _make(clinic, practitioners, protocols)
         start = T0 + timedelta(days=period[0], hours=-20)
+        protocol, point, herbs = done
         filters = Filters(
             start=start,
             end=start + timedelta(days=period[1]),
             practitioner_id=None if who is None else practitioners[who].pk,
+            protocol_id=None if protocol is None else protocols[protocol].pk,
+            point=point,
+            herbs=herbs,
         )
         at = T0 + timedelta(days=now)
         full = views.build_full_report(filters, "back-pain", at)
@@ -157,3 +185,44 @@ def test_the_report_reads_one_query_for_the_courses(django_capture_on_commit_cal
         assert _started() == 11
     assert len(one) == len(eleven) == 1
     assert summary.recompute([]) == 0
+
+
+def test_treatment_filters_on_both_paths(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    """Two patients: A has a course with protocol 1 and BL23 (weeks 0-1) and, after a gap,
+    a course with herbs issued (week 30); B has one course with GB30 and a draft
+    prescription only. Each filter counts the courses it should, on both paths."""
+    by = f.practitioner()
+    first, second = (
+        Protocol.objects.create(name=f"Outcomes filter {n}", created_by=None) for n in (1, 2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        a, b = f.patient("Ada Filter"), f.patient("Bea Filter")
+        a1 = f.visit(a, by, T0)
+        a2 = f.visit(a, by, T0 + timedelta(weeks=1))
+        a3 = f.visit(a, by, T0 + timedelta(weeks=30, hours=2))
+        b1 = f.visit(b, by, T0 + timedelta(hours=1))
+        f.chart(a1, protocol=first)
+        f.chart(a2, point="BL23")
+        f.chart(a3, herbs=True)
+        f.chart(b1, point="GB30", herbs=False)
+    year = Filters(start=T0 - timedelta(days=1), end=T0 + timedelta(days=365))
+    expected = {
+        (): 3,
+        (("protocol_id", first.pk),): 1,
+        (("protocol_id", second.pk),): 0,
+        (("point", "BL23"),): 1,
+        (("point", "GB30"),): 1,
+        (("point", "ST36"),): 0,
+        (("protocol_id", first.pk), ("point", "BL23")): 1,  # at two visits of one course
+        (("protocol_id", first.pk), ("point", "GB30")): 0,
+        (("herbs", True),): 1,  # A's second course; B's draft does not count
+        (("herbs", False),): 2,
+        (("herbs", False), ("point", "BL23")): 1,
+    }
+    at = T0 + timedelta(days=400)
+    for chosen, started in expected.items():
+        filters = replace(year, **dict(chosen))
+        full = views.build_full_report(filters, "back-pain", at)
+        fast = views.build_report(filters, "back-pain", at)
+        assert (chosen, full.started) == (chosen, started)
+        assert (chosen, fast.started) == (chosen, started)
