@@ -6,6 +6,7 @@
 time (the dedupe key), and queues it. A moved appointment therefore gets a reminder for its
 new time only, and a cancelled one none (the send step checks again, in case it changed after
 queuing). Overlapping sweeps are harmless: the key lets one row exist, the claim one send.
+The same sweep composes booking confirmations whose task was lost (confirmations.py).
 """
 
 from datetime import datetime, timedelta
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from acuclinic.clinic.models import default_clinic
 from acuclinic.scheduling.models import Appointment, AppointmentEvent, Status
 
-from . import compose, outbox
+from . import compose, confirmations, outbox
 from .models import OutgoingMessage
 
 # Changes that fix an appointment's time (booked, moved, confirmed from a waitlist hold).
@@ -25,12 +26,13 @@ SCHEDULING_ACTIONS = ["booked", "moved", "status"]
 
 
 def queue_due(now: datetime | None = None) -> int:
-    """Queue every reminder that is due and not yet sent, and every message due for another
-    attempt; returns how many were queued."""
+    """Queue every reminder that is due and not yet sent, every message due for another
+    attempt, and every booking confirmation that went missing (confirmations.py); returns how
+    many were queued."""
     now = now or timezone.now()
     outbox.give_up_stale_claims(now)
     retried = outbox.requeue_due(now)  # first, so it does not count a reminder made just now
-    return retried + _queue_reminders(now)
+    return retried + confirmations.queue_missing(now) + _queue_reminders(now)
 
 
 def _due_appointments(now: datetime, lead: timedelta) -> list[Appointment]:

@@ -449,7 +449,10 @@ def book(
             appointment = _insert(
                 service, found, patient, source, status, staff_notes, idempotency_key, held_until
             )
-            _log(appointment, actor, "booked", {"start": start.isoformat(), "status": status})
+            changes: dict[str, object] = {"start": start.isoformat(), "status": status}
+            if not notify:  # the sweep then leaves its confirmation out too
+                changes["notify"] = False
+            _log(appointment, actor, "booked", changes)
             if notify and status == Status.CONFIRMED:
                 transaction.on_commit(_notify("booked", appointment.pk), robust=True)
             return appointment
