@@ -152,6 +152,11 @@ def test_the_herb_search(practitioner, personas) -> None:  # type: ignore[no-unt
     assert 'data-code="du-huo"' in practitioner.get(url, {"q": "独活"}).content.decode()
     assert 'data-code="du-huo"' in practitioner.get(url, {"q": "Angelicae"}).content.decode()
     assert "No herb matches “zzzz”." in practitioner.get(url, {"q": "zzzz"}).content.decode()
+    # The live region's count is worded by the server (plural rules of the page's language).
+    found = practitioner.get(url, {"q": "duhuo"}).content.decode()
+    count = found.count('role="option"')
+    words = "1 herb" if count == 1 else f"{count} herbs"
+    assert found.count(f'data-count-text="{words}"') == 1
     assert practitioner.get(url, {"q": "a\x00b"}).status_code == 200
     assert personas.client("front_desk").get(url, {"q": "duhuo"}).status_code == 403
 

@@ -61,8 +61,9 @@
       list.hidden = !html.trim();
       input.setAttribute("aria-expanded", list.hidden ? "false" : "true");
       if (status) {
-        var count = options().length;
-        status.textContent = count ? count + " " + (count === 1 ? "herb" : "herbs") : "";
+        // The count comes worded by the server, in the page's language and plural rules.
+        var counted = list.querySelector("[data-count-text]");
+        status.textContent = counted ? counted.getAttribute("data-count-text") : "";
       }
     });
   }
