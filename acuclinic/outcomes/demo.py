@@ -1,7 +1,9 @@
 """The demo clinic's outcomes: a year of FICTIONAL back-pain courses, so /desk/outcomes/ and
 the trajectory pages show something on first run. 60 invented patients, 6 to 10 weekly visits
 each, a pain score before and after every visit (with noise, some left blank), an RMDQ at the
-start and about 7 weeks later; most improve, some do not, some stop coming. Idempotent: a
+start and about 7 weeks later; most improve, some do not, some stop coming. A few finished
+courses end in a recorded discharge (goals met, referred on, stopped coming: `DISCHARGED`),
+so the trajectory pages show one with its follow-up dates. Idempotent: a
 second run finds the first patient and adds nothing.
 
 How fictional records are told apart (`is_fictional`): an e-mail address at a domain reserved
@@ -19,10 +21,17 @@ from django.utils import timezone
 
 from acuclinic.clinic.models import Location, Practitioner
 from acuclinic.outcomes import summary
-from acuclinic.outcomes.models import Score, Source
+from acuclinic.outcomes.models import Discharge, DischargeReason, Score, Source
 from acuclinic.patients.models import IntakeResponse, IntakeStatus, Patient
 from acuclinic.scheduling.models import Appointment, Service
 
+# Every third course of these kinds ends in a recorded discharge (chosen by position, not by
+# the random generator, so the rest of the demo stays as it was).
+DISCHARGED: Final = {
+    "good": DischargeReason.GOALS_MET,
+    "none": DischargeReason.REFERRED,
+    "dropout": DischargeReason.STOPPED,
+}
 RESERVED_DOMAINS: Final = ("example.com", "example.net", "example.org")
 RESERVED_TLDS: Final = (".example", ".test", ".invalid")
 DOMAIN: Final = "outcomes.example.com"
@@ -60,6 +69,7 @@ def seed(today: date | None = None) -> int:
     rng = random.Random(20261126)
     taken: set[tuple[int, date, int]] = set()
     patients, intakes, appointments, planned = [], [], [], []
+    discharges = []
     for n in range(PATIENTS):
         name = f"{FIRST[n % len(FIRST)]} {LAST[n // len(FIRST)]}"
         patients.append(
@@ -106,6 +116,16 @@ def seed(today: date | None = None) -> int:
             after = min(10, max(0, round(before - rng.uniform(0, 2.2))))
             planned.append((patient, appointment, start, before, after))
             level += (target - level) * rng.uniform(0.3, 0.6)
+        if n % 3 == 0 and kind in DISCHARGED:
+            # Discharged at the last visit; one who stopped coming, three weeks on.
+            wait = timedelta(weeks=3) if kind == "dropout" else timedelta()
+            discharges.append(
+                Discharge(
+                    patient=patient,
+                    discharged_on=min(day + wait, today),
+                    reason=DISCHARGED[kind],
+                )
+            )
         rmdq = rng.randint(7, 18)
         planned.append((patient, None, submitted, baseline, rmdq))
         if kind != "dropout":
@@ -128,8 +148,9 @@ def seed(today: date | None = None) -> int:
             later = when + timedelta(minutes=40)
             scores.append(_score(patient, "nprs", after, later, Source.CHECK_OUT, appointment))
     Score.objects.bulk_create(scores)
+    Discharge.objects.bulk_create(discharges)
     summary.recompute(p.pk for p in patients)  # bulk_create sends no signals
-    return len(patients) + len(intakes) + len(appointments) + len(scores)
+    return len(patients) + len(intakes) + len(appointments) + len(scores) + len(discharges)
 
 
 def _score(

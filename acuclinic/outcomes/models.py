@@ -5,6 +5,7 @@ in a missing score. `measure` is a key of scoring.py (`nprs`, `rmdq`, `odi`, `ps
 and for the pain rating `item` says which question it answered (now, average, worst).
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
@@ -105,3 +106,76 @@ class CourseSummary(models.Model):
 
     def __str__(self) -> str:
         return f"course {self.number} of patient {self.patient_id}"
+
+
+class DischargeReason(models.TextChoices):
+    GOALS_MET = "goals_met", _("Goals met")
+    STOPPED = "stopped", _("The patient stopped coming")
+    REFERRED = "referred", _("Referred on")
+    OTHER = "other", _("Other")
+
+
+class DischargeQuerySet(models.QuerySet["Discharge"]):
+    def standing(self) -> "DischargeQuerySet":
+        """Discharges not undone (an undone one stays, for the record, but counts for nothing)."""
+        return self.filter(withdrawn_at__isnull=True)
+
+    def current_for(self, patient_id: int) -> "Discharge | None":
+        """The patient's discharge that applies now (schedule.current_discharge), or None.
+        Two queries: the attended visits' days and the discharges not undone (with who
+        recorded them)."""
+        from acuclinic.outcomes.schedule import current_discharge
+
+        visits = attended_days(patient_id)
+        standing = list(
+            self.standing()
+            .filter(patient_id=patient_id)
+            .select_related("recorded_by")
+            .order_by("-pk")
+        )
+        day = current_discharge(visits, [d.discharged_on for d in standing])
+        return next((d for d in standing if d.discharged_on == day), None)
+
+
+class Discharge(models.Model):
+    """A patient discharged from care on a day: the end of a course of treatment, which opens
+    the discharge questionnaires and the 3- and 6-month follow-ups (schedule.py). Recorded at
+    the desk (discharge_views.py). Which one applies is `schedule.current_discharge`: the
+    latest on or after the last attended visit; a visit after it starts a new course.
+
+    Undoing one recorded by mistake keeps the row with `withdrawn_at` set: what was recorded,
+    by whom and when stays readable beside the audit trail, and it no longer counts."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="discharges")
+    discharged_on = models.DateField(_("discharged on"))
+    reason = models.CharField(
+        _("reason"), max_length=16, choices=DischargeReason.choices, blank=True
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = DischargeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["discharged_on", "pk"]
+        indexes = [models.Index(fields=["patient", "discharged_on"], name="discharge_patient_day")]
+        verbose_name = _("discharge")
+
+    def __str__(self) -> str:
+        return f"patient {self.patient_id} discharged {self.discharged_on.isoformat()}"
+
+
+def attended_days(patient_id: int) -> list[date]:
+    """The clinic-local days of the patient's attended visits (arrived or completed), in order."""
+    from acuclinic.scheduling.models import Appointment, Status
+
+    starts = Appointment.objects.filter(
+        patient_id=patient_id, status__in=(Status.ARRIVED, Status.COMPLETED)
+    ).values_list("start", flat=True)
+    return sorted(timezone.localdate(start) for start in starts)

@@ -303,18 +303,27 @@ def function_key() -> str:
 
 
 def due_for(patient_id: int, today: Any) -> "list[Any]":
-    """schedule.due for one patient: their attended visits and the days each questionnaire's
-    measure was scored (by any route: a paper form entered at the desk counts too)."""
+    """schedule.due for one patient: their attended visits, the discharge that applies and
+    the days each questionnaire's measure was scored (by any route: a paper form entered at
+    the desk counts too).
+
+    The discharge is `schedule.current_discharge` of the discharges not undone: the latest
+    on or after the last attended visit. A visit after a discharge means the patient came
+    back for a new course, so that discharge no longer makes anything due (its 3- and 6-month
+    follow-ups included) until the new course ends with a discharge of its own. Days are the
+    clinic's local days, as everywhere in the schedule."""
     from django.utils import timezone
 
     from acuclinic.outcomes import schedule
-    from acuclinic.outcomes.models import Score
-    from acuclinic.scheduling.models import Appointment, Status
+    from acuclinic.outcomes.models import Discharge, Score, attended_days
 
-    starts = Appointment.objects.filter(
-        patient_id=patient_id, status__in=(Status.ARRIVED, Status.COMPLETED)
-    ).values_list("start", flat=True)
-    visits = [timezone.localdate(start) for start in starts]
+    visits = attended_days(patient_id)
+    discharged = schedule.current_discharge(
+        visits,
+        Discharge.objects.standing()
+        .filter(patient_id=patient_id)
+        .values_list("discharged_on", flat=True),
+    )
     keys = (function_key(), PSFS.key, PGIC.key)
     measures = {QUESTIONNAIRES[k].measure.key: k for k in keys}
     answered: dict[str, list[Any]] = {k: [] for k in keys}
@@ -323,4 +332,4 @@ def due_for(patient_id: int, today: Any) -> "list[Any]":
     ).values_list("measure", "observed_at"):
         answered[measures[measure]].append(timezone.localdate(when))
     offered = [k for k in keys if available(k)]
-    return schedule.due(visits, answered, today, keys=keys, offered=offered)
+    return schedule.due(visits, answered, today, discharged=discharged, keys=keys, offered=offered)

@@ -9,8 +9,9 @@ Each time point opens on its day (`due`) and stays open for a window; an answer 
 (or a few days before, e.g. the evening before a visit) satisfies it. A point nobody answered
 closes and stays missing: it is never filled in later.
 
-Nothing is stored: what is due is computed from the attended visits and the answers given,
-so a reminder sent (notifications outbox, one per due date) is the only record.
+Nothing is stored: what is due is computed from the attended visits, the discharge that
+applies (`current_discharge`; recorded at the desk as models.Discharge) and the answers
+given, so a reminder sent (notifications outbox, one per due date) is the only record.
 """
 
 import calendar
@@ -58,6 +59,22 @@ def add_months(day: date, months: int) -> date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def current_discharge(visits: Iterable[date], discharges: Iterable[date]) -> date | None:
+    """The discharge that applies, of the days a patient was discharged (undone ones left out),
+    given the days of their attended visits; None when none applies.
+
+    The rule: the latest discharge on or after the last attended visit counts. A visit after
+    a discharge means the patient came back: a new course began, that discharge and its
+    follow-ups no longer apply, and the new course ends with a discharge of its own. A
+    discharge on the day of the last visit counts (discharged at that visit). With no
+    attended visit there is no course to be discharged from, so nothing applies.
+    """
+    last = max(visits, default=None)
+    if last is None:
+        return None
+    return max((day for day in discharges if day >= last), default=None)
 
 
 def points(visits: Iterable[date], discharged: date | None = None) -> list[Point]:

@@ -80,3 +80,53 @@ def test_add_months_lands_in_the_right_month(day, months) -> None:  # type: igno
     later = schedule.add_months(day, months)
     assert (later.year * 12 + later.month) - (day.year * 12 + day.month) == months
     assert later.day == day.day or (later.day < day.day and (later + timedelta(days=1)).day == 1)
+
+
+# --- which discharge applies (schedule.current_discharge) --------------------------------------
+
+
+def test_the_latest_discharge_on_or_after_the_last_visit_applies() -> None:
+    visits = [D, D + timedelta(weeks=1), D + timedelta(weeks=2)]
+    last = visits[-1]
+    assert schedule.current_discharge(visits, []) is None
+    assert schedule.current_discharge(visits, [last]) == last  # discharged at the last visit
+    later = last + timedelta(days=10)
+    assert schedule.current_discharge(visits, [last, later]) == later
+    assert schedule.current_discharge([], [later]) is None  # no course to leave
+    # The patient came back after the discharge: a new course, the discharge no longer applies.
+    came_back = [*visits, later + timedelta(weeks=6)]
+    assert schedule.current_discharge(came_back, [later]) is None
+    # ... until the new course ends with a discharge of its own.
+    end = later + timedelta(weeks=9)
+    assert schedule.current_discharge(came_back, [later, end]) == end
+
+
+def test_a_visit_after_the_discharge_cancels_its_follow_ups() -> None:
+    visits = [D + timedelta(weeks=w) for w in range(3)]
+    discharged = visits[-1] + timedelta(days=2)
+    three_months = schedule.add_months(discharged, 3)
+    applies = schedule.current_discharge(visits, [discharged])
+    due = schedule.due(visits, {}, three_months, discharged=applies, keys=KEYS)
+    assert [(d.key, d.point.kind, d.point.months) for d in due] == [
+        ("outcome-rmdq", Kind.FOLLOW_UP, 3),
+        ("outcome-psfs", Kind.FOLLOW_UP, 3),
+        ("outcome-pgic", Kind.FOLLOW_UP, 3),
+    ]
+    back = [*visits, discharged + timedelta(weeks=5)]  # visit 4: due that day, as visit 4
+    applies = schedule.current_discharge(back, [discharged])
+    assert applies is None
+    assert schedule.due(back, {}, three_months, discharged=applies, keys=KEYS) == []
+
+
+@given(visits=st.lists(days, max_size=12), discharges=st.lists(days, max_size=4))
+def test_current_discharge_properties(visits, discharges) -> None:  # type: ignore[no-untyped-def]
+    found = schedule.current_discharge(visits, discharges)
+    if found is None:
+        assert not visits or all(d < max(visits) for d in discharges)
+    else:
+        assert found in discharges
+        assert all(v <= found for v in visits)  # no visit after the discharge that applies
+        assert found == max(discharges)  # nothing later was left out
+        # So its points always follow the course: a discharge point and both follow-ups.
+        kinds = [p.kind for p in schedule.points(visits, found)]
+        assert kinds.count(Kind.DISCHARGE) == 1 and kinds.count(Kind.FOLLOW_UP) == 2

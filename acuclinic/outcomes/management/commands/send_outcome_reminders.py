@@ -8,11 +8,12 @@ questionnaire is waiting, and links to the portal's list (no measure in the addr
 """
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -23,6 +24,7 @@ from acuclinic.notifications import outbox
 from acuclinic.notifications.compose import Draft
 from acuclinic.notifications.models import Audience, Kind
 from acuclinic.outcomes import questionnaires as oq
+from acuclinic.outcomes.models import Discharge
 from acuclinic.patients.models import Patient
 from acuclinic.scheduling.models import Appointment, Status
 
@@ -30,7 +32,8 @@ from acuclinic.scheduling.models import Appointment, Status
 # "outcome_questionnaire", which is 21 characters).
 KIND = Kind.OUTCOME_REMINDER
 TEMPLATE = "outcomes/portal/reminder_email"
-# Visits older than this cannot make anything due (6 months after discharge, plus its window).
+# Visits and discharges older than this cannot make anything due (6 months after discharge,
+# plus its window).
 LOOK_BACK = timedelta(days=7 * 31 + 30)
 
 
@@ -92,14 +95,25 @@ def drafts_for(patient: Patient, today: date) -> list[Draft]:
 
 
 def queue_due(today: date) -> int:
-    """Post today's reminders; returns how many were new."""
-    since = timezone.now() - LOOK_BACK
+    """Post the reminders for what is due on `today` (the clinic's local day); returns how
+    many were new. Candidates: a visit within LOOK_BACK, or a discharge (not undone) within
+    it, since a discharge can be dated well after the last visit and its 6-month follow-up
+    then falls due more than LOOK_BACK after that visit. due_for decides the rest."""
+    since = datetime.combine(today - LOOK_BACK, time.min, tzinfo=timezone.get_current_timezone())
     recent = Appointment.objects.filter(
         status__in=(Status.ARRIVED, Status.COMPLETED), start__gte=since
     ).values("patient_id")
+    discharged = (
+        Discharge.objects.standing()
+        .filter(discharged_on__gte=today - LOOK_BACK)
+        .values("patient_id")
+    )
     patients = (
         Patient.objects.filter(
-            pk__in=recent, erased_at__isnull=True, user__isnull=False, user__is_active=True
+            Q(pk__in=recent) | Q(pk__in=discharged),
+            erased_at__isnull=True,
+            user__isnull=False,
+            user__is_active=True,
         )
         .exclude(email="")
         .order_by("pk")
