@@ -2,17 +2,18 @@
 sources, totals, cost), the forms' messages, the audit of reads, the herb search, the stock
 list, the patient's portal page; and no 500 from any input to the item form."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acuclinic.clinic.audit import Action, AuditEntry
 from acuclinic.herbs import actions
-from acuclinic.herbs.models import HerbPrice, Prescription, Status, Stock
+from acuclinic.herbs.models import Dispensing, HerbPrice, Prescription, Status, Stock
 
 from .conftest import request_as
 
@@ -182,20 +183,38 @@ def test_dispensing_and_the_stock_list(prescription: Prescription, personas) -> 
     assert 'class="herbs-low" data-herb="du-huo"' in html
 
 
-@override_settings(ROOT_URLCONF="acuclinic.herbs.tests.portal_urlconf")
 def test_the_patient_sees_their_current_prescription(prescription: Prescription, personas) -> None:  # type: ignore[no-untyped-def]
     mine, theirs = personas.client("patient_a"), personas.client("patient_b")
     assert "You have no herbal prescription at the moment." in mine.get(PORTAL).content.decode()
+    assert "data-herbs-todo" not in mine.get("/portal/").content.decode()
     actions.issue(prescription=prescription, request=request_as(personas.practitioner))
     html = mine.get(PORTAL).content.decode()
     assert "Dú Huó" in html and "9 g a day" in html
     assert "simmer it for 40 minutes" in html
-    assert "A reminder: take your herbs every day" in html
+    days = prescription.days
+    assert f"Today is day 1 of {days}: take your 2 portions as written." in html
+    # Handed over three days ago: the supply counts from then, on the page and the home's to-do.
+    Dispensing.objects.create(
+        prescription=prescription,
+        weighed_by=personas.owner,
+        at=timezone.now() - timedelta(days=3),
+    )
+    assert f"Today is day 4 of {days}" in mine.get(PORTAL).content.decode()
+    home = mine.get("/portal/").content.decode()
+    assert f"Day 4 of {days}: take today's portions" in home
+    assert "data-herbs-todo" not in theirs.get("/portal/").content.decode()
+    # Long finished: the page says so, the home stays quiet after two weeks.
+    Dispensing.objects.filter(prescription=prescription).update(
+        at=timezone.now() - timedelta(days=days + 30)
+    )
+    assert "This supply ended on" in mine.get(PORTAL).content.decode()
+    assert "data-herbs-todo" not in mine.get("/portal/").content.decode()
     assert "Source" not in html and "ChP" not in html and "below the usual" not in html
     assert "You have no herbal prescription at the moment." in theirs.get(PORTAL).content.decode()
     assert personas.client("practitioner").get(PORTAL).status_code == 403
     read = AuditEntry.objects.filter(action=Action.VIEW, record_id=str(prescription.pk))
-    assert read.filter(actor=personas.patient_a).count() == 1
+    # One per view of the page (three with a prescription); the home's to-do line reads dates only.
+    assert read.filter(actor=personas.patient_a).count() == 3
 
 
 @pytest.mark.django_db

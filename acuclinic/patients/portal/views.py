@@ -95,8 +95,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "last_entry": last_entry,
         "zone_name": str(clinic_zone(request)),
         "outcome_due": _outcome_questionnaires_due(patient),
+        "herbs_supply": _herbs_supply(patient),
     }
     return render(request, "portal/home.html", context)
+
+
+def _herbs_supply(patient: Patient) -> Any:
+    from django.utils import timezone
+
+    from acuclinic.herbs.portal_views import current_supply  # herbs builds on patients
+
+    return current_supply(patient.pk, timezone.localdate())
 
 
 def _outcome_questionnaires_due(patient: Patient) -> list[Any]:
