@@ -85,6 +85,9 @@ class CourseSummary(models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="+")
     number = models.PositiveIntegerField()  # the patient's first course is 1
     start = models.DateTimeField()  # the first attended visit's start
+    # The last attended visit's start: the report's treatment filters look at the charted
+    # visits in [start, last_visit]. Null only on a row no rebuild has filled.
+    last_visit = models.DateTimeField(null=True)
     practitioner_id = models.BigIntegerField(null=True)  # who saw the patient at visit 1
     visits = models.PositiveIntegerField()
     first_follow_up = models.DateTimeField(null=True)  # earliest follow-up score (report.py)

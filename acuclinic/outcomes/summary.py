@@ -13,12 +13,11 @@ bulk_create, raw SQL) leave summaries stale: run `manage.py rebuild_outcome_summ
 """
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import DateTimeField, Exists, OuterRef, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, QuerySet
 
 from acuclinic.outcomes import data, demo, report
 from acuclinic.outcomes.models import CourseSummary
@@ -40,20 +39,25 @@ FIELDS = (
 LEVELS = ("first_level", "end_level", "function_level")
 
 
-def _row(patient_id: int, number: int, f: report.CourseFacts) -> CourseSummary:
+def _row(episode: data.Episode, f: report.CourseFacts) -> CourseSummary:
     values: dict[str, Any] = {name: getattr(f, name) for name in FIELDS}
     for name in LEVELS:
         values[name] = "" if values[name] is None else str(values[name])
-    return CourseSummary(patient_id=patient_id, number=number, **values)
+    return CourseSummary(
+        patient_id=episode.patient_id,
+        number=episode.number,
+        last_visit=episode.visits[-1].start,
+        **values,
+    )
 
 
 def summaries(episodes: dict[int, list[data.Episode]]) -> list[CourseSummary]:
     rows = []
-    for patient_id, courses in episodes.items():
+    for courses in episodes.values():
         for episode in courses:
             found = report.facts(episode)
             if found is not None:
-                rows.append(_row(patient_id, episode.number, found))
+                rows.append(_row(episode, found))
     return rows
 
 
@@ -141,33 +145,16 @@ def courses(patients: QuerySet[Patient], filters: report.Filters) -> list[report
     return result
 
 
-# A course runs from its first visit until the patient's next course starts: every attended
-# visit in between is one of its visits (courses are split by data.EPISODE_GAP, and every
-# course with a visit has a summary row).
-NO_NEXT_COURSE = datetime(9999, 1, 1, tzinfo=UTC)
-
-
 def by_treatment(rows: QuerySet[CourseSummary], filters: report.Filters) -> QuerySet:
     """`rows` narrowed to the courses meeting the treatment filters (report.py's rule), each
-    as an EXISTS over the charted visits between the course's start and the next's."""
-    next_start = (
-        CourseSummary.objects.filter(patient_id=OuterRef("patient_id"), start__gt=OuterRef("start"))
-        .order_by("start")
-        .values("start")[:1]
-    )
-    rows = rows.annotate(
-        course_end=Coalesce(
-            Subquery(next_start),
-            Value(NO_NEXT_COURSE, output_field=DateTimeField()),
-            output_field=DateTimeField(),
-        )
-    )
+    as an EXISTS over the patient's charted visits from the course's first visit to its last
+    (every attended visit in between is one of the course's: courses are split by gaps)."""
     for name, visits in data.charted_visits(filters).items():
         during = Exists(
             visits.filter(
                 appointment__patient_id=OuterRef("patient_id"),
                 appointment__start__gte=OuterRef("start"),
-                appointment__start__lt=OuterRef("course_end"),
+                appointment__start__lte=OuterRef("last_visit"),
             )
         )
         rows = rows.filter(~during if name == "herbs" and not filters.herbs else during)

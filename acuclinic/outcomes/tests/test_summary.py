@@ -226,3 +226,30 @@ def test_treatment_filters_on_both_paths(django_capture_on_commit_callbacks) -> 
         fast = views.build_report(filters, "back-pain", at)
         assert (chosen, full.started) == (chosen, started)
         assert (chosen, fast.started) == (chosen, started)
+
+
+def test_the_migration_fills_last_visit_as_a_rebuild_does(
+    django_capture_on_commit_callbacks,
+) -> None:  # type: ignore[no-untyped-def]
+    """Rows stored before CourseSummary.last_visit existed get the value a rebuild gives."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "acuclinic.outcomes.migrations.0004_course_summary_last_visit"
+    )
+    by = f.practitioner()
+    with django_capture_on_commit_callbacks(execute=True):
+        who = f.patient()
+        f.course(who, by, [7, 6, 5])  # weeks 0-2
+        f.course(who, by, [8, 4], start=T0 + timedelta(weeks=30))  # a second course
+        f.visit(who, by, T0 + timedelta(weeks=1, days=2), "cancelled")  # not a visit
+    mine = CourseSummary.objects.filter(patient=who).order_by("number")
+    expected = list(mine.values_list("last_visit", flat=True))
+    assert expected == [T0 + timedelta(weeks=2), T0 + timedelta(weeks=31)]
+    everyone = dict(CourseSummary.objects.values_list("pk", "last_visit"))  # the demo's too
+    CourseSummary.objects.update(last_visit=None)
+    migration.fill(apps, None)
+    assert list(mine.values_list("last_visit", flat=True)) == expected
+    assert dict(CourseSummary.objects.values_list("pk", "last_visit")) == everyone
