@@ -72,6 +72,7 @@ bench: install
 	$(PY) bench/engine.py
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/booking.py $(BENCH_ARGS)
+	$(PY) bench/outcomes.py $(OUTCOMES_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -286,10 +286,52 @@ def score(definition: Definition, answers: Mapping[str, Any]) -> list[ScoreValue
             rows.append(ScoreValue("odi", "", Decimal(str(result.percent))))
     elif key == PROMIS_PI_6A.key:
         items = [_number(answers.get(f"item_{i}")) for i in range(1, 7)]
-        result = scoring.promis_pi_6a(items)
+        result = scoring.promis_pi_6a(items, promis_t_table())
         if result.raw is not None:
             rows.append(ScoreValue("promis-pi-6a", "raw", Decimal(result.raw)))
+        if result.t_score is not None:
+            rows.append(ScoreValue("promis-pi-6a", "t", Decimal(str(result.t_score))))
     return rows
+
+
+# The raw-to-T conversion of PROMIS PI 6a, from the clinic's folder beside its licensed text:
+# {"source": "...", "t_scores": {"6": ..., ..., "30": ...}}. None is shipped.
+PROMIS_T_FILE: Final = "outcome-promis-pi-6a-t-scores.json"
+
+
+def promis_t_table() -> Mapping[int, float] | None:
+    """The clinic's PROMIS PI 6a T-score table, or None (then only the raw score is stored).
+    A table with a mistake is not used, and is logged for staff, rather than failing a form."""
+    folder = clinic_dir()
+    path = folder / PROMIS_T_FILE if folder else None
+    if path is None or not path.is_file():
+        return None
+    stat = path.stat()
+    try:
+        return _t_table(str(path), stat.st_mtime_ns, stat.st_size)
+    except (ValueError, scoring.ScoringError) as e:
+        logger.warning("%s cannot be used: %s", PROMIS_T_FILE, e)
+        return None
+
+
+@functools.lru_cache(maxsize=4)
+def _t_table(path: str, _mtime: int, _size: int) -> Mapping[int, float]:
+    import json
+
+    with open(path, encoding="utf-8") as handle:
+        document = json.load(handle)
+    given = document.get("t_scores") if isinstance(document, dict) else None
+    if not isinstance(given, dict):
+        raise ValueError('expected {"t_scores": {"6": ..., "30": ...}}')
+    table: dict[int, float] = {}
+    for raw, t in given.items():
+        if not str(raw).isdigit() or int(raw) not in scoring.PROMIS_RAW_SCORES:
+            raise ValueError(f"raw score {raw!r} is not one of 6-30")
+        if isinstance(t, bool) or not isinstance(t, int | float) or not 10 <= t <= 90:
+            raise ValueError(f"T-score {t!r} for raw {raw} is not a number from 10 to 90")
+        table[int(raw)] = float(t)
+    scoring.promis_pi_6a([1] * scoring.PROMIS_PI_6A_ITEMS, table)  # every raw score present
+    return MappingProxyType(table)
 
 
 # --- what a patient is asked today (reads the database) ---------------------------------------

@@ -152,6 +152,25 @@ def test_promis_from_a_clinic_file_gives_the_raw_score(clinic_dir) -> None:  # t
     assert (row.item, row.value) == ("raw", 2 + 3 + 4 + 5 + 1 + 2)
 
 
+def test_promis_t_scores_come_from_the_clinics_table(clinic_dir, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A made-up table (not the published one, which we do not ship): raw r -> T 30 + r."""
+    _fake_licensed(clinic_dir, "outcome-promis-pi-6a")
+    d = oq.get("outcome-promis-pi-6a")
+    answers = validate(d, {f"item_{i}": "score_3" for i in range(1, 7)}, final=True).answers
+    table = clinic_dir / oq.PROMIS_T_FILE
+    made_up = {str(raw): 30 + raw + 0.5 for raw in range(6, 31)}
+    table.write_text(json.dumps({"source": "test", "t_scores": made_up}), encoding="utf-8")
+    rows = oq.score(d, answers)
+    assert [(r.item, r.value) for r in rows] == [("raw", 18), ("t", Decimal("48.5"))]
+    # A table with a gap or a value out of range is not used (logged), the raw score still is.
+    for broken in ({**made_up, "30": "high"}, {k: v for k, v in made_up.items() if k != "17"}):
+        table.write_text(json.dumps({"t_scores": broken}), encoding="utf-8")
+        assert [r.item for r in oq.score(d, answers)] == ["raw"]
+    assert "cannot be used" in caplog.text
+    table.write_text("not json", encoding="utf-8")
+    assert [r.item for r in oq.score(d, answers)] == ["raw"]
+
+
 def test_a_clinic_file_without_the_scored_structure_is_refused(clinic_dir) -> None:  # type: ignore[no-untyped-def]
     path = _fake_licensed(clinic_dir, "outcome-odi")
     data = json.loads(path.read_text(encoding="utf-8"))
