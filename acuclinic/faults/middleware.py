@@ -12,12 +12,15 @@ without request data. Recognised:
   default_transaction_read_only), 53100 disk full, 58030 I/O error;
 - file writes (uploads, anything written under var/): OSError ENOSPC (no space left),
   EFBIG (file too large for the file-size limit), EDQUOT (quota), EROFS (read-only mount).
+  An upload cut off in its temporary file is deleted at once (patients/storage.py removes
+  one cut off in the private folder).
 
 A failure in the view reaches `process_exception`. One raised later, by a middleware inside
 this one (the session saved on the way out), has been turned into a 500 by then: Django's
 got_request_exception signal marks the request, and the 500 is replaced here.
 """
 
+import contextlib
 import errno
 import logging
 import sys
@@ -70,8 +73,20 @@ def _mark(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> Non
 got_request_exception.connect(_mark, dispatch_uid="acuclinic.faults.storage_unavailable")
 
 
+def drop_partial_uploads(request: HttpRequest) -> None:
+    """An upload cut off by the failed write may sit half-written in a temporary file, kept
+    open by the failed parse until the garbage collector comes by: close it (which deletes
+    it) now, for the room it takes."""
+    for handler in getattr(request, "_upload_handlers", None) or []:
+        partial = getattr(handler, "file", None)
+        if partial is not None:
+            with contextlib.suppress(OSError):
+                partial.close()
+
+
 def unavailable(request: HttpRequest) -> HttpResponse:
     """The 503: a sentence for people, JSON under /api/, and when to try again."""
+    drop_partial_uploads(request)
     message = _("We cannot save changes just now. Please try again in a few minutes.")
     if request.path.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": message}, status=503)

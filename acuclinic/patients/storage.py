@@ -38,6 +38,17 @@ class PrivateStorage(FileSystemStorage):
     def url(self, name: str | None) -> str:
         raise ValueError("Private documents have no URL; they are served by the desk.")
 
+    def _save(self, name: str, content: Any) -> str:
+        # A write that fails part way (a full disk) leaves no partial file behind.
+        path = Path(self.path(name))
+        existed = path.exists()
+        try:
+            return super()._save(name, content)
+        except OSError:
+            if not existed:
+                path.unlink(missing_ok=True)
+            raise
+
 
 _storage = PrivateStorage()
 

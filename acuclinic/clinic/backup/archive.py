@@ -121,6 +121,8 @@ class ArchiveWriter:
             try:
                 self._tar.addfile(info, reader)  # type: ignore[arg-type]
             except OSError as error:
+                if error.errno is not None:  # writing the backup failed (a full disk, say)
+                    raise
                 raise BackupError(f"{name} shrank while it was being copied ({error}).") from None
         self.members.append(Member(name, st.st_size, reader.digest.hexdigest()))
         return True

@@ -229,7 +229,11 @@ def _sqlite_snapshot(target: Target, dest: Path) -> Contents:
             copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
             return _sqlite_contents(copy)
     except sqlite3.Error as error:
-        raise BackupError(f"SQLite could not copy the database: {error}") from None
+        size = Path(target.name).stat().st_size / 2**20 if not target.is_memory else 0
+        raise BackupError(
+            f"SQLite could not copy the database into {dest.parent}: {error}. Is there room "
+            f"there for a copy of the database ({size:.1f} MiB)?"
+        ) from None
     finally:
         if close_source:
             source.close()

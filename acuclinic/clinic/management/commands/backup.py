@@ -2,6 +2,7 @@
 while the clinic is open. Also makes the key (--make-key) and checks a backup (--verify).
 See docs/backups.md."""
 
+import errno
 import os
 import re
 import shutil
@@ -26,6 +27,8 @@ from acuclinic.clinic.backup.container import (
 from acuclinic.clinic.backup.database import MEMBER_NAME, snapshot, target_for
 from acuclinic.clinic.backup.manifest import build, check
 
+# A disk full, over quota, mounted read-only, or the file-size limit reached.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS}
 NAME_PATTERN = re.compile(r"^acuclinic-\d{8}-\d{6}Z\.acubak$")
 
 
@@ -142,8 +145,14 @@ class Command(BaseCommand):
                 os.fsync(raw.fileno())
             os.replace(part, output)
             _fsync_dir(folder)
-        except BaseException:
+        except BaseException as error:
             part.unlink(missing_ok=True)
+            if isinstance(error, OSError) and error.errno in NO_ROOM:
+                raise CommandError(
+                    f"The backup could not be written to {folder}: {error.strerror}. The "
+                    "unfinished file was removed. Make room there (or give another --output) "
+                    "and run the backup again."
+                ) from None
             raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
