@@ -27,6 +27,7 @@ urlpatterns = [
     path("desk/interop/", include("acuclinic.interop.urls")),
     path("desk/", include("acuclinic.desk.urls")),
     path("portal/questionnaires/", include("acuclinic.outcomes.portal_urls")),
+    path("portal/progress/", include("acuclinic.outcomes.progress_urls")),
     path("portal/", include("acuclinic.patients.portal.urls")),
     path("outcomes/", include("acuclinic.outcomes.public_urls")),
     path("book/", include("acuclinic.scheduling.urls")),

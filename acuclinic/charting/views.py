@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -21,6 +22,7 @@ from acuclinic.clinic import audit
 from acuclinic.clinic.models import ClinicSettings
 from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES
 from acuclinic.desk.access import roles_only
+from acuclinic.outcomes.trajectory import trajectory_context
 from acuclinic.patients import body_regions
 from acuclinic.patients import intake as intakes
 from acuclinic.patients.access import Purpose, access_patient, load
@@ -178,6 +180,11 @@ def _render_visit(request: HttpRequest, visit: Visit, **forms: Any) -> HttpRespo
         "adverse_events": list(visit.adverse_events.select_related("recorded_by")),
         "adverse_form": forms.get("adverse_form") or AdverseEventForm(),
         "aftercare": Aftercare.objects.filter(visit=visit).first(),
+        # The patient's course at a glance (issue 7 C): the outcome page's plot and table,
+        # rendered on their own (its names, such as "chart", would clash with this page's).
+        "trajectory": render_to_string(
+            "outcomes/_trajectory.html", trajectory_context(visit.patient_id), request
+        ),
     }
     if visit.is_signed:
         context["amend_form"] = forms.get("amend_form") or AmendForm()

@@ -104,3 +104,25 @@ def answer(request: HttpRequest, code: str) -> HttpResponse:
         )
     messages.success(request, _("Thank you: your answers are sent to your practitioner."))
     return redirect("outcome_portal:list")
+
+
+TRAJECTORY_RECORD = "outcomes.trajectory"
+
+
+@patient_required
+@require_safe
+def progress(request: HttpRequest) -> HttpResponse:
+    """The patient's own trajectory (issue 7 C): the plot and table the practitioner sees,
+    from the account's record only. Reading it is audited like any clinical record."""
+    from acuclinic.outcomes.trajectory import trajectory_context
+
+    patient: Patient = request.patient  # type: ignore[attr-defined]
+    audit.record(
+        action=audit.Action.VIEW,
+        record_type=TRAJECTORY_RECORD,
+        record_id=str(patient.pk),
+        patient_id=patient.pk,
+        request=request,
+        detail={"purpose": "patient"},
+    )
+    return render(request, "outcomes/portal/progress.html", trajectory_context(patient.pk))

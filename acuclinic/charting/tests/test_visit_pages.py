@@ -323,7 +323,7 @@ def test_the_visit_screen_in_a_fixed_number_of_queries(personas, practitioner) -
         visit_with_history(700 + day)
     many = count(visit_with_history(800))
     assert many == few, (few, many)
-    assert few <= 20, few  # 17 when written
+    assert few <= 24, few  # 17 when written; 21 with the trajectory (data.episodes and its reads)
 
 
 def test_the_printable_summary(personas, visit, practitioner) -> None:  # type: ignore[no-untyped-def]

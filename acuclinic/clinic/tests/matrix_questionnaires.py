@@ -12,4 +12,6 @@ ROWS: dict[str, Route] = {
     "outcome_portal:answer": Route(
         outcomes(staff=403, patients=404), kwargs=lambda w: {"code": "b"}
     ),
+    # /portal/progress/: each patient's own trajectory (none yet in the matrix world: 200).
+    "outcome_progress:progress": Route(outcomes(staff=403, patients=200)),
 }
