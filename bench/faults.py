@@ -261,18 +261,24 @@ def gap(end: str) -> str:
     return (datetime.fromisoformat(end) + timedelta(minutes=30)).isoformat()
 
 
-def free_slots(web: Web, first: date, days: int) -> list[dict]:
-    path = f"/api/availability?service={SERVICE}&practitioner=any&start={first}&days={days}"
-    outcome = call(web.port(), Request("GET", path), timeout=60)
-    if outcome.status != 200:
-        raise RuntimeError(f"GET {path}: {outcome.status} {outcome.body[:500]!r}")
+def free_slots(web: Web, first: date, days: int, needed: int = 0) -> list[dict]:
+    """Free slots from `first`, `days` at a time until there are `needed` (at most 12 times)."""
     # Only slots that overlap no other chosen one: then no two distinct bookings compete for
     # a practitioner or a room, and every answer there but 201 is wrong.
     chosen: list[dict] = []
-    for slot in sorted(outcome.json()["slots"], key=lambda s: s["start"]):
-        # Half an hour apart: the service's buffers block more than start to end.
-        if not chosen or slot["start"] >= gap(chosen[-1]["end"]):
-            chosen.append(slot)
+    start = first
+    for _ in range(12):
+        path = f"/api/availability?service={SERVICE}&practitioner=any&start={start}&days={days}"
+        outcome = call(web.port(), Request("GET", path), timeout=60)
+        if outcome.status != 200:
+            raise RuntimeError(f"GET {path}: {outcome.status} {outcome.body[:500]!r}")
+        for slot in sorted(outcome.json()["slots"], key=lambda s: s["start"]):
+            # Half an hour apart: the service's buffers block more than start to end.
+            if not chosen or slot["start"] >= gap(chosen[-1]["end"]):
+                chosen.append(slot)
+        if len(chosen) >= needed:
+            break
+        start += timedelta(days=days)
     return chosen
 
 
@@ -529,7 +535,7 @@ def run(
     try:
         web.start()
         worker.start()
-        slots = free_slots(web, first_day, 21)
+        slots = free_slots(web, first_day, 21, distinct + same_groups)
         if len(slots) < distinct + same_groups:
             raise RuntimeError(f"only {len(slots)} free slots from {first_day}")
         # One start per practitioner and time: "any" lists each start once already.
