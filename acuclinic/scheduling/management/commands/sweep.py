@@ -1,4 +1,6 @@
-"""Once a minute (started by `make run`): release expired waitlist holds, queue due reminders."""
+"""Once a minute (started by `make run`): release expired waitlist holds, queue due reminders,
+and compose the confirmations of recent bookings whose own task was lost (reminders.queue_due
+calls notifications/confirmations.py)."""
 
 from typing import Any
 
@@ -9,7 +11,10 @@ from acuclinic.scheduling import waitlist
 
 
 class Command(BaseCommand):
-    help = "Release expired waitlist offers and queue reminders that are due. Safe to overlap."
+    help = (
+        "Release expired waitlist offers, queue reminders that are due and confirmations that "
+        "went missing. Safe to overlap."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         released = waitlist.release_expired()
