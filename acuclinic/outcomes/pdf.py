@@ -202,7 +202,15 @@ def report_pdf(
         padding=1,
     ) as table:
         row = table.row()
-        for head in (_("Outcome"), _("n/N"), _("Rate"), _("95% interval"), _("Missing")):
+        headings = (
+            _("Outcome"),
+            _("n/N"),
+            _("Rate"),
+            # xgettext:no-python-format
+            _("95% interval"),
+            _("Missing"),
+        )
+        for head in headings:
             row.cell(doc.text(head))
         for outcome in result.outcomes:
             row = table.row()
