@@ -15,13 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from acuclinic.charting.adverse import adverse_event_counts
-from acuclinic.clinic import audit
 from acuclinic.clinic.models import ClinicSettings
 from acuclinic.outcomes import pdf, published, report
 from acuclinic.outcomes.forms import ReportForm, report_form
-from acuclinic.patients.access import Purpose
 
-from .views import REPORT_RECORD, build_report, clinical_only
+from .views import audited_download, build_report, clinical_only
 
 # The form's filters the PDF prints, in this order (those the form has); the period and the
 # claim check have their own lines.
@@ -86,19 +84,12 @@ def report_pdf(request: HttpRequest) -> HttpResponse:
         adverse_visits=visits,
         claim=report.check_claim(result, *claim) if claim else None,
     )
-    body = pdf.report_pdf(result, page)
-    audit.record(
-        action=audit.Action.EXPORT,
-        record_type=REPORT_RECORD,
-        request=request,
-        detail={
-            "purpose": str(Purpose.CLINICAL),
-            "filters": form.audit_filters(),
-            "count": result.started,
-            "format": "pdf",
-        },
+    return audited_download(
+        request,
+        form,
+        result,
+        pdf.report_pdf(result, page),
+        content_type="application/pdf",
+        filename=pdf.filename(page),
+        format="pdf",
     )
-    response = HttpResponse(body, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{pdf.filename(page)}"'
-    response["Cache-Control"] = "no-store"
-    return response

@@ -111,6 +111,30 @@ def export_csv(request: HttpRequest) -> HttpResponse:
         return render(request, "outcomes/report.html", context, status=400)
     result = build_full_report(form.filters(), form.cleaned_data["condition"], timezone.now())
     text, _rows = export.to_csv(result.episodes)
+    return audited_download(
+        request,
+        form,
+        result,
+        text,
+        content_type="text/csv; charset=utf-8",
+        filename="outcomes-deidentified.csv",
+        format="csv",
+        fields=list(export.COLUMNS),
+    )
+
+
+def audited_download(
+    request: HttpRequest,
+    form: Any,
+    result: report.Report,
+    body: str | bytes,
+    *,
+    content_type: str,
+    filename: str,
+    **detail: Any,
+) -> HttpResponse:
+    """An export of the report (CSV, PDF): one EXPORT entry with the filters and the number
+    of patients counted (no record of anyone), and a download no cache keeps."""
     audit.record(
         action=audit.Action.EXPORT,
         record_type=REPORT_RECORD,
@@ -119,12 +143,11 @@ def export_csv(request: HttpRequest) -> HttpResponse:
             "purpose": str(Purpose.CLINICAL),
             "filters": form.audit_filters(),
             "count": result.started,
-            "format": "csv",
-            "fields": list(export.COLUMNS),
+            **detail,
         },
     )
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="outcomes-deidentified.csv"'
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "no-store"
     return response
 
