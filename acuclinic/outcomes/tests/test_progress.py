@@ -59,7 +59,7 @@ def test_the_visit_screen_carries_the_trajectory(personas: Personas) -> None:
 
 
 @pytest.mark.browser
-def test_the_portal_plot_is_drawn(personas: Personas, live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
+def test_the_portal_plot_is_drawn(demo, personas: Personas, live_server, page: Page) -> None:  # type: ignore[no-untyped-def]
     scores_for(personas)
     client = Client()
     client.force_login(personas.patient_a)
