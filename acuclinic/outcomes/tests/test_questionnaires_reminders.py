@@ -36,7 +36,8 @@ def test_one_reminder_per_due_date_without_clinical_detail(
 ) -> None:
     settings.OUTCOME_QUESTIONNAIRE_DIR = None  # our own questionnaires only: PSFS is due
     record = personas.record_a
-    factories.visit(record, factories.practitioner(), timezone.now() - timedelta(hours=2))
+    visited = timezone.now() - timedelta(hours=2)
+    factories.visit(record, factories.practitioner(), visited)
     assert run(django_capture_on_commit_callbacks).startswith("1 reminder")
     [message] = smtp_server.to(record.email)
     assert subject_of(message) == "A short questionnaire is waiting for you"
@@ -45,7 +46,9 @@ def test_one_reminder_per_due_date_without_clinical_detail(
     for clinical in ("back", "pain", "roland", "oswestry", "functional", "psfs", "visit"):
         assert not re.search(rf"\b{clinical}\b", everything), clinical
     stored = OutgoingMessage.objects.get()
-    assert stored.dedupe_key == f"outcome_questionnaire:{record.pk}:{timezone.localdate()}"
+    # The due date is the visit's local day (yesterday, when the test runs just after midnight).
+    due = timezone.localdate(visited)
+    assert stored.dedupe_key == f"outcome_questionnaire:{record.pk}:{due}"
     # Run again (the periodic job), and after the patient answered: no second message.
     assert run(django_capture_on_commit_callbacks).startswith("0 reminder")
     Score.objects.create(patient=record, measure="psfs", value=5, source=Source.QUESTIONNAIRE)
