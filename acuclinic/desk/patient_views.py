@@ -13,13 +13,9 @@ redirect. Who sees what (decision 4):
 
 import json
 import re
-from collections.abc import Callable, Iterable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from acuclinic.clinic import audit
 from acuclinic.clinic.roles import CLINICAL_ROLES, STAFF_ROLES, Role, role_of
+from acuclinic.desk.access import roles_only
 from acuclinic.patients import actions, consent, intake
 from acuclinic.patients.access import Purpose, access_patient, parse_id, visible
 from acuclinic.patients.documents import SizeLimit, access_document, add_document, download
@@ -51,23 +48,6 @@ from acuclinic.patients.models import IntakeStatus, Patient, PatientLink
 PER_PAGE = 25
 CANDIDATES = 20
 PHONE_QUERY = re.compile(r"[0-9 +().\-/]+", re.ASCII)
-
-
-def roles_only(allowed: Iterable[Role]) -> Callable[..., Callable[..., HttpResponse]]:
-    """Sign-in first, then one of these roles; everyone else 403, before any lookup."""
-    allowed = frozenset(allowed)
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @login_required
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if role_of(request.user) not in allowed:
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 staff_only = roles_only(STAFF_ROLES)

@@ -7,13 +7,9 @@ and the number of patients counted; the export likewise, as an EXPORT. A patient
 loads the patient through `access_patient(..., Purpose.CLINICAL)`, which audits the read.
 """
 
-from collections.abc import Callable
 from datetime import datetime
-from functools import wraps
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -21,7 +17,8 @@ from django.views.decorators.http import require_safe
 
 from acuclinic.charting.adverse import adverse_event_counts, per_100_visits
 from acuclinic.clinic import audit
-from acuclinic.clinic.roles import CLINICAL_ROLES, role_of
+from acuclinic.clinic.roles import CLINICAL_ROLES
+from acuclinic.desk.access import roles_only
 from acuclinic.outcomes import data, demo, export, published, report, summary
 from acuclinic.outcomes.forms import report_form
 from acuclinic.outcomes.trajectory import trajectory_context
@@ -30,17 +27,8 @@ from acuclinic.patients.access import Purpose, access_patient
 REPORT_RECORD = "outcomes.report"
 
 
-def clinical_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Signed in, and the owner or a practitioner; everyone else 403 before any lookup."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if role_of(request.user) not in CLINICAL_ROLES:
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+# Signed in, and the owner or a practitioner; everyone else 403 before any lookup.
+clinical_only = roles_only(CLINICAL_ROLES)
 
 
 def build_report(filters: report.Filters, condition: str, now: datetime) -> report.Report:
